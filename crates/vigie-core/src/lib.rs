@@ -1,0 +1,13 @@
+//! Vigie's GUI-free core: the status model, one parser per status-page platform, the built-in
+//! catalog, config, the poller, pure transition logic and the SQLite store. The CLI and the tray app
+//! are thin shells over this crate, which is why it must never depend on Tauri or GTK.
+
+pub mod model;
+pub mod platform;
+pub mod service;
+pub mod text;
+pub mod time;
+
+pub use model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
+pub use platform::Kind;
+pub use service::ServiceSpec;

@@ -1,0 +1,1 @@
+//! Platform detection (stub: being written)

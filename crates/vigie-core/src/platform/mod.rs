@@ -1,0 +1,253 @@
+//! One module per status-page platform, all behind one contract:
+//!
+//! * `endpoints(spec)` — the URLs to GET for the current state, derived from the service's `url`;
+//! * `read(spec, bodies)` — pure parsing of those bodies (same order) into a [`Reading`] whose
+//!   `status` is the **page-level** word only (`Unknown` when the page has none);
+//! * `history_endpoint(spec)` / `read_history(spec, body)` — past incidents, fetched less often.
+//!
+//! Parsers never do I/O, so they are tested on recorded bytes. The poller handles transport errors
+//! for every kind except the probes (`http`, `ollama`), whose answer *is* the transport outcome; they
+//! get [`Fetch`] values instead. [`finish`] applies the service's component filter and rolls up.
+
+pub mod betterstack;
+pub mod detect;
+pub mod feed;
+pub mod flashduty;
+pub mod google_cloud;
+pub mod http;
+pub mod incident_io;
+pub mod instatus;
+pub mod ollama;
+pub mod statuspage;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Component, Reading, Severity};
+use crate::service::ServiceSpec;
+
+/// The platforms Vigie reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Statuspage,
+    IncidentIo,
+    Instatus,
+    Betterstack,
+    GoogleCloud,
+    Feed,
+    Flashduty,
+    Ollama,
+    Http,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Statuspage,
+        Kind::IncidentIo,
+        Kind::Instatus,
+        Kind::Betterstack,
+        Kind::GoogleCloud,
+        Kind::Feed,
+        Kind::Flashduty,
+        Kind::Ollama,
+        Kind::Http,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Statuspage => "statuspage",
+            Kind::IncidentIo => "incident_io",
+            Kind::Instatus => "instatus",
+            Kind::Betterstack => "betterstack",
+            Kind::GoogleCloud => "google_cloud",
+            Kind::Feed => "feed",
+            Kind::Flashduty => "flashduty",
+            Kind::Ollama => "ollama",
+            Kind::Http => "http",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    /// Probes read the transport outcome itself (refused, 5xx, timeout); pages read bodies.
+    pub fn is_probe(self) -> bool {
+        matches!(self, Kind::Ollama | Kind::Http)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why bytes could not be read. The poller prefixes the URL.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("not valid XML: {0}")]
+    Xml(String),
+    #[error("unexpected shape: {0}")]
+    Shape(String),
+    #[error("looks like an HTML page (a CDN challenge or a moved page), not the status data")]
+    Html,
+    #[error("service is misconfigured: {0}")]
+    Config(String),
+}
+
+/// A transport outcome for probes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetch<'a> {
+    Response { status: u16, body: &'a [u8] },
+    Refused,
+    TimedOut,
+    Failed(String),
+}
+
+/// Parse JSON, telling an HTML page (challenge, login wall) apart from broken JSON.
+pub fn json(body: &[u8]) -> Result<serde_json::Value, ReadError> {
+    let body = strip_bom(body);
+    serde_json::from_slice(body).map_err(|e| {
+        if looks_like_html(body) {
+            ReadError::Html
+        } else {
+            ReadError::Json(e.to_string())
+        }
+    })
+}
+
+/// Drop a UTF-8 byte-order mark.
+pub fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+pub fn looks_like_html(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    let head = head.trim_start();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
+}
+
+/// Current-state URLs for a service, in the order `read` expects the bodies.
+pub fn endpoints(spec: &ServiceSpec) -> Result<Vec<String>, ReadError> {
+    let base = spec.url.trim_end_matches('/');
+    Ok(match spec.kind {
+        Kind::Statuspage => statuspage::endpoints(base),
+        Kind::IncidentIo => incident_io::endpoints(base)?,
+        Kind::Instatus => instatus::endpoints(base),
+        Kind::Betterstack => betterstack::endpoints(base),
+        Kind::GoogleCloud => google_cloud::endpoints(base),
+        Kind::Feed => vec![spec.url.clone()],
+        Kind::Flashduty => flashduty::endpoints(base, spec.page_id.as_deref())?,
+        Kind::Ollama => ollama::endpoints(base),
+        Kind::Http => vec![spec.url.clone()],
+    })
+}
+
+/// Parse the bodies of `endpoints(spec)` (page kinds only) into a page-level reading.
+pub fn read(spec: &ServiceSpec, bodies: &[&[u8]]) -> Result<Reading, ReadError> {
+    let need = endpoints(spec)?.len();
+    if bodies.len() != need {
+        return Err(ReadError::Shape(format!(
+            "expected {need} bodies, got {}",
+            bodies.len()
+        )));
+    }
+    match spec.kind {
+        Kind::Statuspage => statuspage::read(bodies[0]),
+        Kind::IncidentIo => incident_io::read(bodies[0], bodies[1]),
+        Kind::Instatus => instatus::read(bodies[0], bodies[1]),
+        Kind::Betterstack => betterstack::read(bodies[0]),
+        Kind::GoogleCloud => google_cloud::read(bodies[0], spec.product.as_deref()),
+        Kind::Feed => feed::read(bodies[0]),
+        Kind::Flashduty => flashduty::read(bodies[0]),
+        Kind::Ollama | Kind::Http => Err(ReadError::Config(format!(
+            "{} is a probe: use read_probe",
+            spec.kind
+        ))),
+    }
+}
+
+/// Read a probe's transport outcomes (same order as `endpoints`).
+pub fn read_probe(spec: &ServiceSpec, fetches: &[Fetch<'_>]) -> Reading {
+    match spec.kind {
+        Kind::Ollama => ollama::read_probe(fetches),
+        _ => http::read_probe(fetches),
+    }
+}
+
+/// Where past incidents live, if the platform has such an endpoint.
+pub fn history_endpoint(spec: &ServiceSpec) -> Option<String> {
+    let base = spec.url.trim_end_matches('/');
+    match spec.kind {
+        Kind::Statuspage => Some(format!("{base}/api/v2/incidents.json")),
+        Kind::IncidentIo => incident_io::history_endpoint(base),
+        Kind::Betterstack => None, // index.json already carries the reports
+        Kind::Flashduty => spec
+            .page_id
+            .as_deref()
+            .map(|p| format!("{base}/api/status-page/{p}/change/list")),
+        _ => None,
+    }
+}
+
+/// Parse the history body into incidents (resolved ones included), keeping those that concern the
+/// service. `watched` are the service's components from its latest reading (ids and names of
+/// incidents are matched against them, since feeds name components rather than id them).
+pub fn read_history(
+    spec: &ServiceSpec,
+    body: &[u8],
+    watched: &[Component],
+) -> Result<Vec<crate::model::Incident>, ReadError> {
+    let incidents = match spec.kind {
+        Kind::Statuspage => statuspage::read_history(body)?,
+        Kind::IncidentIo => incident_io::read_history(body)?,
+        Kind::Flashduty => flashduty::read_history(body)?,
+        _ => Vec::new(),
+    };
+    Ok(incidents
+        .into_iter()
+        .filter(|i| touches(spec, &i.components, watched))
+        .collect())
+}
+
+/// Apply the service's component filter, then roll the status up:
+/// worst of page level (whole-page services only), watched components and open incidents.
+pub fn finish(spec: &ServiceSpec, mut reading: Reading) -> Reading {
+    if spec.components.is_empty() {
+        let page = reading.status;
+        return reading.rolled_up(page);
+    }
+    let all = std::mem::take(&mut reading.components);
+    reading.components = all.iter().filter(|c| watched(spec, c)).cloned().collect();
+    let kept = reading.components.clone();
+    reading
+        .incidents
+        .retain(|i| touches(spec, &i.components, &kept));
+    // The page-level word covers components we do not watch: ignore it.
+    reading.rolled_up(Severity::Operational)
+}
+
+fn watched(spec: &ServiceSpec, c: &Component) -> bool {
+    spec.components.iter().any(|w| {
+        w == &c.id
+            || w.eq_ignore_ascii_case(&c.name)
+            || c.group.as_deref().is_some_and(|g| w.eq_ignore_ascii_case(g))
+    })
+}
+
+/// Does an incident that names `components` (ids, or names in feeds) concern this service? An
+/// incident that names none concerns every service on its page: we cannot tell, and hiding it
+/// would be worse.
+fn touches(spec: &ServiceSpec, components: &[String], kept: &[Component]) -> bool {
+    spec.components.is_empty()
+        || components.is_empty()
+        || components.iter().any(|c| {
+            spec.components.iter().any(|w| w.eq_ignore_ascii_case(c))
+                || kept
+                    .iter()
+                    .any(|k| &k.id == c || k.name.eq_ignore_ascii_case(c))
+        })
+}

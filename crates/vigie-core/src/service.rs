@@ -1,0 +1,51 @@
+//! A service to watch, as the catalog and the config describe it. Plain data; validation lives in
+//! `config`, reading in `platform`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::platform::Kind;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceSpec {
+    /// Stable id (`chatgpt`), unique in a config.
+    pub id: String,
+    /// Display name (`ChatGPT`).
+    pub name: String,
+    pub kind: Kind,
+    /// Page URL (or feed URL for `feed`, endpoint for `http`). No trailing slash.
+    pub url: String,
+    /// Component ids, names or group names to watch; empty = the whole page.
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// Google Cloud product id.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Flashduty page id.
+    #[serde(default)]
+    pub page_id: Option<String>,
+    /// The human page to link to, when `url` is an API origin (Claude via statuspage.io).
+    #[serde(default)]
+    pub page_url: Option<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Readings in a row needed before a status change is believed (probes are noisy).
+    #[serde(default = "one")]
+    pub confirm: u32,
+    /// Why the entry is the way it is (catalog only; shown by `vigie services`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+
+impl ServiceSpec {
+    /// Where a person should look.
+    pub fn human_url(&self) -> &str {
+        self.page_url.as_deref().unwrap_or(&self.url)
+    }
+}

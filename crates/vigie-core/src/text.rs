@@ -1,0 +1,131 @@
+//! Provider text to plain text. Feeds and some APIs carry HTML; the UI and notifications only ever
+//! show plain text, so markup is turned into line breaks here and never rendered.
+
+/// Strip tags, decode entities, turn block tags into line breaks, collapse blank runs.
+pub fn html_to_text(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        match after.find('>') {
+            Some(gt) => {
+                let tag = after[..gt]
+                    .trim_start_matches('/')
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if matches!(
+                    tag.as_str(),
+                    "br" | "p" | "div" | "li" | "ul" | "ol" | "tr" | "h1" | "h2" | "h3" | "h4"
+                ) {
+                    out.push('\n');
+                } else if tag == "small" || tag == "var" || tag == "strong" || tag == "b" {
+                    // inline: nothing
+                }
+                rest = &after[gt + 1..];
+            }
+            None => {
+                // A lone '<' is text, not markup.
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    tidy(&decode_entities(&out))
+}
+
+/// Decode the named entities status pages use plus numeric ones. Unknown entities stay as written.
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "hellip" => Some('…'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "rdquo" => Some('”'),
+                "ldquo" => Some('“'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((ch, e))
+        });
+        match decoded {
+            Some((ch, e)) => {
+                out.push(ch);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Trim each line, drop control characters, keep at most one blank line between paragraphs.
+pub fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        let line: String = line
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect();
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(&line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_and_decodes() {
+        assert_eq!(
+            html_to_text("<p><strong>Resolved</strong> - All good &amp; fast.<br />Thanks</p>"),
+            "Resolved - All good & fast.\nThanks"
+        );
+        assert_eq!(html_to_text("a < b &#x41;&#66; &bogus; &"), "a < b AB &bogus; &");
+        assert_eq!(html_to_text("<script>alert(1)</script>x"), "alert(1)x");
+    }
+
+    #[test]
+    fn tidy_collapses_blank_runs() {
+        assert_eq!(tidy("  a  b \n\n\n\n c\u{7}\n"), "a b\n\nc");
+    }
+}
