@@ -2,12 +2,19 @@
 //! catalog, config, the poller, pure transition logic and the SQLite store. The CLI and the tray app
 //! are thin shells over this crate, which is why it must never depend on Tauri or GTK.
 
+pub mod config;
+pub mod fetch;
 pub mod model;
 pub mod platform;
+pub mod poller;
 pub mod service;
+pub mod snapshot;
+pub mod store;
 pub mod text;
 pub mod time;
+pub mod transitions;
 
 pub use model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
 pub use platform::Kind;
 pub use service::ServiceSpec;
+pub use snapshot::{ServiceState, Snapshot};

@@ -1,0 +1,66 @@
+//! What Vigie knows right now, in the shape the CLI prints as JSON and the tray and window read.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Component, Incident, Severity};
+use crate::platform::Kind;
+
+/// The last known state of one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceState {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub page_url: String,
+    pub status: Severity,
+    /// Did the last attempt read the page?
+    pub reachable: bool,
+    /// The state shown is older than the last attempt (fetch failed, offline, backing off).
+    pub stale: bool,
+    pub error: Option<String>,
+    pub components: Vec<Component>,
+    /// Active incidents and in-progress maintenances.
+    pub incidents: Vec<Incident>,
+    /// When the status last changed (as far as Vigie saw).
+    pub since: Option<DateTime<Utc>>,
+    /// When the data shown was read from the page.
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// When Vigie last tried.
+    pub checked_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Every watched service at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub checked_at: DateTime<Utc>,
+    pub online: bool,
+    /// Worst over reachable services; `unknown` when none is.
+    pub overall: Severity,
+    pub services: Vec<ServiceState>,
+}
+
+impl Snapshot {
+    pub fn new(checked_at: DateTime<Utc>, online: bool, services: Vec<ServiceState>) -> Snapshot {
+        let overall = overall(&services);
+        Snapshot {
+            checked_at,
+            online,
+            overall,
+            services,
+        }
+    }
+}
+
+/// Worst status over reachable services (`Unknown` when none is): a page we could not read this
+/// time never decides the overall colour.
+pub fn overall(services: &[ServiceState]) -> Severity {
+    services
+        .iter()
+        .filter(|s| s.reachable && s.status != Severity::Unknown)
+        .map(|s| s.status)
+        .max()
+        .unwrap_or(Severity::Unknown)
+}

@@ -1,0 +1,350 @@
+//! Pure transition logic: previous knowledge + a new observation → events.
+//!
+//! Kept free of I/O and clocks (time is passed in) so every rule is a row in a table test:
+//! the first reading is a baseline (no news about what was already true), nothing happens while the
+//! machine is offline, an unreachable page is not an outage, and noisy sources (probes) must repeat
+//! a new status `confirm` times before it is believed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Incident, IncidentKind, Reading, Severity};
+use crate::service::ServiceSpec;
+
+/// What one poll learned about one service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observation {
+    Read(Reading),
+    /// The page could not be read (transport error, HTTP error, unparseable body).
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    StatusChanged { from: Severity, to: Severity },
+    IncidentOpened { incident: Incident },
+    IncidentUpdated { incident: Incident },
+    IncidentResolved { incident: Incident },
+    MaintenanceStarted { incident: Incident },
+    MaintenanceEnded { incident: Incident },
+    Unreachable { error: String },
+    Reachable,
+}
+
+/// A change to one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub service: String,
+    pub name: String,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Track {
+    baselined: bool,
+    status: Severity,
+    pending: Option<(Severity, u32)>,
+    reachable: bool,
+    incidents: HashMap<String, Incident>,
+}
+
+/// Remembers what each service looked like, to tell what changed.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    tracks: HashMap<String, Track>,
+}
+
+impl Tracker {
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    /// The confirmed status of a service, if it has been read at least once.
+    pub fn status(&self, service: &str) -> Option<Severity> {
+        self.tracks
+            .get(service)
+            .filter(|t| t.baselined)
+            .map(|t| t.status)
+    }
+
+    /// Forget a service (removed from the config).
+    pub fn forget(&mut self, service: &str) {
+        self.tracks.remove(service);
+    }
+
+    /// Feed one observation. `online = false` means the machine looks offline: nothing is learned
+    /// and nothing is reported.
+    pub fn observe(
+        &mut self,
+        spec: &ServiceSpec,
+        obs: &Observation,
+        online: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<Event> {
+        if !online {
+            return Vec::new();
+        }
+        let t = self.tracks.entry(spec.id.clone()).or_default();
+        let mut changes = Vec::new();
+        match obs {
+            Observation::Failed(error) => {
+                if t.baselined && t.reachable {
+                    changes.push(Change::Unreachable {
+                        error: error.clone(),
+                    });
+                }
+                t.reachable = false;
+                t.pending = None;
+            }
+            Observation::Read(r) => {
+                if !t.baselined {
+                    t.baselined = true;
+                    t.reachable = true;
+                    t.status = r.status;
+                    t.incidents = active(r);
+                    return Vec::new();
+                }
+                if !t.reachable {
+                    changes.push(Change::Reachable);
+                    t.reachable = true;
+                }
+                if r.status == t.status {
+                    t.pending = None;
+                } else {
+                    let n = match t.pending {
+                        Some((s, n)) if s == r.status => n + 1,
+                        _ => 1,
+                    };
+                    if n >= spec.confirm.max(1) {
+                        changes.push(Change::StatusChanged {
+                            from: t.status,
+                            to: r.status,
+                        });
+                        t.status = r.status;
+                        t.pending = None;
+                    } else {
+                        t.pending = Some((r.status, n));
+                    }
+                }
+                let now_active = active(r);
+                let mut ids: Vec<&String> = now_active.keys().collect();
+                ids.sort();
+                for id in ids {
+                    let inc = &now_active[id];
+                    match t.incidents.get(id) {
+                        None => changes.push(match inc.kind {
+                            IncidentKind::Incident => Change::IncidentOpened {
+                                incident: inc.clone(),
+                            },
+                            IncidentKind::Maintenance => Change::MaintenanceStarted {
+                                incident: inc.clone(),
+                            },
+                        }),
+                        Some(old) if has_news(old, inc) => changes.push(Change::IncidentUpdated {
+                            incident: inc.clone(),
+                        }),
+                        Some(_) => {}
+                    }
+                }
+                let mut gone: Vec<&Incident> = t
+                    .incidents
+                    .values()
+                    .filter(|i| !now_active.contains_key(&i.id))
+                    .collect();
+                gone.sort_by(|a, b| a.id.cmp(&b.id));
+                for old in gone {
+                    // Use the closing words the page now shows, if it still lists the incident.
+                    let mut closed = r
+                        .incidents
+                        .iter()
+                        .find(|i| i.id == old.id)
+                        .cloned()
+                        .unwrap_or_else(|| old.clone());
+                    if closed.resolved_at.is_none() {
+                        closed.resolved_at = Some(now);
+                    }
+                    changes.push(match old.kind {
+                        IncidentKind::Incident => Change::IncidentResolved { incident: closed },
+                        IncidentKind::Maintenance => Change::MaintenanceEnded { incident: closed },
+                    });
+                }
+                t.incidents = now_active;
+            }
+        }
+        changes
+            .into_iter()
+            .map(|change| Event {
+                service: spec.id.clone(),
+                name: spec.name.clone(),
+                at: now,
+                change,
+            })
+            .collect()
+    }
+}
+
+fn active(r: &Reading) -> HashMap<String, Incident> {
+    r.incidents
+        .iter()
+        .filter(|i| !i.is_resolved())
+        .map(|i| (i.id.clone(), i.clone()))
+        .collect()
+}
+
+/// An update worth telling: a new provider message or a new lifecycle word.
+fn has_news(old: &Incident, new: &Incident) -> bool {
+    new.status != old.status
+        || new.updates.len() > old.updates.len()
+        || new.latest_update().map(|u| (&u.at, &u.text)) != old.latest_update().map(|u| (&u.at, &u.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::Kind;
+
+    fn spec(confirm: u32) -> ServiceSpec {
+        ServiceSpec {
+            id: "svc".into(),
+            name: "Svc".into(),
+            kind: Kind::Statuspage,
+            url: "http://x".into(),
+            components: vec![],
+            product: None,
+            page_id: None,
+            page_url: None,
+            enabled: true,
+            confirm,
+            note: None,
+        }
+    }
+
+    fn inc(id: &str, status: &str, updates: usize, kind: IncidentKind) -> Incident {
+        Incident {
+            id: id.into(),
+            kind,
+            title: format!("Incident {id}"),
+            status: status.into(),
+            impact: Severity::PartialOutage,
+            started_at: None,
+            resolved_at: None,
+            url: None,
+            components: vec![],
+            updates: (0..updates)
+                .map(|n| crate::model::IncidentUpdate {
+                    at: crate::time::from_epoch(1_790_000_000.0 + n as f64),
+                    status: status.into(),
+                    text: format!("update {n}"),
+                })
+                .collect(),
+        }
+    }
+
+    fn read(status: Severity, incidents: Vec<Incident>) -> Observation {
+        Observation::Read(Reading {
+            status,
+            components: vec![],
+            incidents,
+            note: None,
+        })
+    }
+
+    fn names(events: &[Event]) -> Vec<String> {
+        events
+            .iter()
+            .map(|e| match &e.change {
+                Change::StatusChanged { from, to } => format!("status {from}->{to}"),
+                Change::IncidentOpened { incident } => format!("opened {}", incident.id),
+                Change::IncidentUpdated { incident } => format!("updated {}", incident.id),
+                Change::IncidentResolved { incident } => format!("resolved {}", incident.id),
+                Change::MaintenanceStarted { incident } => format!("maint-start {}", incident.id),
+                Change::MaintenanceEnded { incident } => format!("maint-end {}", incident.id),
+                Change::Unreachable { .. } => "unreachable".into(),
+                Change::Reachable => "reachable".into(),
+            })
+            .collect()
+    }
+
+    use IncidentKind::{Incident as I, Maintenance as M};
+    use Severity::*;
+
+    #[test]
+    fn table() {
+        // (name, confirm, [(observation, online, expected events)])
+        type Step = (Observation, bool, &'static [&'static str]);
+        let fail = || Observation::Failed("HTTP 503".into());
+        let cases: Vec<(&str, u32, Vec<Step>)> = vec![
+            ("first reading is a baseline", 1, vec![
+                (read(MajorOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
+                (read(MajorOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
+            ]),
+            ("status change and back", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &["status operational->major_outage"]),
+                (read(Operational, vec![]), true, &["status major_outage->operational"]),
+            ]),
+            ("offline is silent and learns nothing", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (fail(), false, &[]),
+                (read(MajorOutage, vec![]), false, &[]),
+                (read(Operational, vec![]), true, &[]),
+            ]),
+            ("unreachable is not an outage", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (fail(), true, &["unreachable"]),
+                (fail(), true, &[]),
+                (read(Operational, vec![]), true, &["reachable"]),
+            ]),
+            ("unreachable at start says nothing", 1, vec![
+                (fail(), true, &[]),
+                (read(Degraded, vec![]), true, &[]),
+            ]),
+            ("probe needs confirmation", 3, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &["status operational->major_outage"]),
+            ]),
+            ("a blip does not confirm", 2, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &[]),
+                (read(Operational, vec![]), true, &[]),
+                (read(MajorOutage, vec![]), true, &[]),
+                (read(Operational, vec![]), true, &[]),
+            ]),
+            ("incident lifecycle", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(PartialOutage, vec![inc("a", "investigating", 1, I)]), true,
+                    &["status operational->partial_outage", "opened a"]),
+                (read(PartialOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
+                (read(PartialOutage, vec![inc("a", "identified", 2, I)]), true, &["updated a"]),
+                (read(Operational, vec![]), true, &["status partial_outage->operational", "resolved a"]),
+            ]),
+            ("resolved incident still listed closes it", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(Degraded, vec![inc("a", "investigating", 1, I)]), true, &["status operational->degraded", "opened a"]),
+                (read(Degraded, vec![inc("a", "resolved", 2, I)]), true, &["resolved a"]),
+            ]),
+            ("maintenance lifecycle", 1, vec![
+                (read(Operational, vec![]), true, &[]),
+                (read(Maintenance, vec![inc("m", "in_progress", 1, M)]), true,
+                    &["status operational->maintenance", "maint-start m"]),
+                (read(Operational, vec![]), true, &["status maintenance->operational", "maint-end m"]),
+            ]),
+        ];
+        for (name, confirm, steps) in cases {
+            let mut t = Tracker::new();
+            let s = spec(confirm);
+            for (i, (obs, online, want)) in steps.iter().enumerate() {
+                let now = crate::time::from_epoch(1_800_000_000.0 + i as f64).expect("t");
+                let got = names(&t.observe(&s, obs, *online, now));
+                assert_eq!(got, *want, "{name}, step {i}");
+            }
+        }
+    }
+}
