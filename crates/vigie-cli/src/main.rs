@@ -1,1 +1,499 @@
-fn main() {}
+//! `vigie`: the command-line face of the core. Every command reads the same config and data dir as
+//! the tray app, so `vigie status` in a prompt shows what the tray shows, without network.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand, ValueEnum};
+use vigie_core::config::{self, Config, ConfigError};
+use vigie_core::poller::Engine;
+use vigie_core::store::{self, Store};
+use vigie_core::text::ago;
+use vigie_core::transitions::{Change, Event};
+use vigie_core::{ServiceState, Severity, Snapshot};
+
+/// Print to stdout; a closed pipe (`vigie services | head`) ends the program quietly.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout().lock(), $($t)*).is_err() {
+            std::process::exit(0)
+        }
+    };
+}
+macro_rules! out {
+    ($($t:tt)*) => {
+        if write!(std::io::stdout().lock(), $($t)*).is_err() {
+            std::process::exit(0)
+        }
+    };
+}
+
+#[derive(Parser)]
+#[command(
+    name = "vigie",
+    version,
+    about = "Watch the status pages of the AI services you work in"
+)]
+struct Cli {
+    /// Config file (default: $VIGIE_CONFIG, else ~/.config/vigie/config.toml)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data directory holding vigie.db (default: $VIGIE_DATA_DIR, else ~/.local/share/vigie)
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Poll every enabled service once (history included), store and print the result
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the last known state from the store (no network)
+    Status {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        format: Option<StatusFormat>,
+    },
+    /// Poll forever and print changes as they happen
+    Watch {
+        /// One JSON event per line
+        #[arg(long)]
+        json: bool,
+    },
+    /// Past incidents, newest first
+    History {
+        #[arg(long)]
+        service: Option<String>,
+        /// How far back: 7d, 30d, 12h…
+        #[arg(long, default_value = "30d")]
+        since: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        format: Option<HistoryFormat>,
+    },
+    /// List the built-in catalog and what is watched
+    Services,
+    /// Detect the platform behind a status page URL and add it to the config
+    Add { url: String },
+    /// Config file helpers
+    Config {
+        #[command(subcommand)]
+        action: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Write a commented default config (never overwrites)
+    Init,
+    /// Print the config path
+    Path,
+    /// Validate the config and list every problem
+    Check,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    Json,
+    Waybar,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HistoryFormat {
+    Json,
+    Csv,
+}
+
+/// Exit codes: 0 = the command ran (whatever the statuses), 1 = runtime failure, 2 = config error.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Runtime(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Config(e)) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Runtime(e)) => {
+            eprintln!("vigie: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn rt<E: std::fmt::Display>(e: E) -> CliError {
+    CliError::Runtime(e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let cfg_path = cli.config.clone().unwrap_or_else(config::default_path);
+    let data_dir = cli.data_dir.clone().unwrap_or_else(store::default_dir);
+    match cli.command {
+        Cmd::Config { action } => config_cmd(&cfg_path, action),
+        Cmd::Services => {
+            let cfg = config::load(&cfg_path)?;
+            services(&cfg);
+            Ok(())
+        }
+        Cmd::Status { json, format } => {
+            let cfg = config::load(&cfg_path)?;
+            let store = open_store(&data_dir)?;
+            let engine = Engine::new(&cfg, store).map_err(rt)?;
+            let snap = engine.snapshot(Utc::now());
+            match (json, format) {
+                (true, _) | (_, Some(StatusFormat::Json)) => print_json(&snap)?,
+                (_, Some(StatusFormat::Waybar)) => outln!("{}", waybar(&snap)),
+                _ => print_snapshot(&snap),
+            }
+            Ok(())
+        }
+        Cmd::Check { json } => {
+            let cfg = config::load(&cfg_path)?;
+            let store = open_store(&data_dir)?;
+            let mut engine = Engine::new(&cfg, store).map_err(rt)?;
+            let report = runtime()?.block_on(engine.cycle(true)).map_err(rt)?;
+            if json {
+                print_json(&report.snapshot)?;
+            } else {
+                print_snapshot(&report.snapshot);
+            }
+            Ok(())
+        }
+        Cmd::Watch { json } => {
+            let cfg = config::load(&cfg_path)?;
+            let store = open_store(&data_dir)?;
+            let engine = Engine::new(&cfg, store).map_err(rt)?;
+            runtime()?.block_on(watch(engine, json));
+            Ok(())
+        }
+        Cmd::History {
+            service,
+            since,
+            json,
+            format,
+        } => {
+            let back = config::parse_duration(&since).ok_or_else(|| {
+                rt(format!(
+                    "--since {since:?}: expected a duration like 30d or 12h"
+                ))
+            })?;
+            let from =
+                Utc::now() - chrono::Duration::from_std(back).unwrap_or(chrono::Duration::days(30));
+            let store = open_store(&data_dir)?;
+            let list = store
+                .incidents(service.as_deref(), Some(from))
+                .map_err(rt)?;
+            match (json, format) {
+                (true, _) | (_, Some(HistoryFormat::Json)) => {
+                    print_json(&serde_json::json!({ "incidents": list }))?
+                }
+                (_, Some(HistoryFormat::Csv)) => {
+                    out!("{}", vigie_core::snapshot::history_csv(&list))
+                }
+                _ => print_history(&list),
+            }
+            Ok(())
+        }
+        Cmd::Add { url } => {
+            let cfg = config::load(&cfg_path)?;
+            let found = runtime()?
+                .block_on(vigie_core::discover::discover(&url, cfg.timeout))
+                .map_err(rt)?;
+            let mut spec = found.spec;
+            let taken: Vec<String> = cfg
+                .resolve()
+                .into_iter()
+                .map(|s| s.id)
+                .chain(config::catalog().into_iter().map(|c| c.spec.id))
+                .collect();
+            let base = spec.id.clone();
+            let mut n = 2;
+            while taken.contains(&spec.id) {
+                spec.id = format!("{base}-{n}");
+                n += 1;
+            }
+            config::append_service(&cfg_path, &spec)?;
+            outln!(
+                "Added {} ({}, {}) to {}: {} now.",
+                spec.name,
+                spec.id,
+                spec.kind,
+                cfg_path.display(),
+                found.reading.status.label()
+            );
+            for c in found.reading.components.iter().take(20) {
+                outln!("  {} {:<40} {}", symbol(c.status), c.name, c.status.label());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn config_cmd(path: &Path, action: ConfigCmd) -> Result<(), CliError> {
+    match action {
+        ConfigCmd::Path => outln!("{}", path.display()),
+        ConfigCmd::Init => {
+            config::init(path)?;
+            outln!("Wrote {}", path.display());
+        }
+        ConfigCmd::Check => {
+            if !path.exists() {
+                outln!("{}: no file; the defaults apply", path.display());
+                return Ok(());
+            }
+            let cfg = config::load(path)?;
+            outln!(
+                "{}: ok ({} services watched, every {})",
+                path.display(),
+                cfg.resolve().len(),
+                config::format_duration(cfg.interval)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn open_store(dir: &Path) -> Result<Store, CliError> {
+    let s = Store::open_dir(dir).map_err(rt)?;
+    if let Some(msg) = &s.recovered {
+        eprintln!("vigie: {msg}");
+    }
+    Ok(s)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(rt)
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(v).map_err(rt)?;
+    outln!("{s}");
+    Ok(())
+}
+
+/// A shape per status, so the output reads without colour.
+fn symbol(s: Severity) -> &'static str {
+    match s {
+        Severity::Operational => "●",
+        Severity::Maintenance => "◆",
+        Severity::Degraded => "▲",
+        Severity::PartialOutage => "◐",
+        Severity::MajorOutage => "✖",
+        Severity::Unknown => "?",
+    }
+}
+
+fn print_snapshot(snap: &Snapshot) {
+    let now = Utc::now();
+    outln!(
+        "{} {}{}",
+        symbol(snap.overall),
+        match snap.overall {
+            Severity::Unknown => "No reading yet".to_string(),
+            s => format!("Overall: {}", s.label()),
+        },
+        if snap.online {
+            ""
+        } else {
+            " — offline, showing the last known state"
+        }
+    );
+    for s in &snap.services {
+        print_service(s, now);
+    }
+}
+
+fn print_service(s: &ServiceState, now: chrono::DateTime<Utc>) {
+    let mut line = format!("{} {:<28} {}", symbol(s.status), s.name, s.status.label());
+    if let Some(since) = s
+        .since
+        .filter(|_| s.status.is_problem() || s.status == Severity::Maintenance)
+    {
+        line.push_str(&format!(" since {}", ago(since, now)));
+    }
+    if s.stale {
+        if let Some(t) = s.fetched_at {
+            line.push_str(&format!(" (last read {})", ago(t, now)));
+        }
+    }
+    outln!("{line}");
+    if let Some(e) = &s.error {
+        outln!("    unavailable: {e}");
+    }
+    for i in &s.incidents {
+        outln!("    {} [{}]", i.title, i.status);
+        if let Some(u) = i.latest_update() {
+            let text: String = u.text.chars().take(200).collect();
+            outln!("      {}", text.replace('\n', " "));
+        }
+    }
+}
+
+fn print_history(list: &[vigie_core::store::StoredIncident]) {
+    if list.is_empty() {
+        outln!("No incidents stored for that period.");
+    }
+    for s in list {
+        let i = &s.incident;
+        let when = i
+            .started_at
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default();
+        outln!(
+            "{when}  {:<14} {} {} [{}]",
+            s.service,
+            symbol(i.impact),
+            i.title,
+            i.status
+        );
+    }
+}
+
+/// Waybar custom module JSON: text, tooltip, class.
+fn waybar(snap: &Snapshot) -> String {
+    let problems: Vec<String> = snap
+        .services
+        .iter()
+        .filter(|s| s.status.is_problem())
+        .map(|s| format!("{}: {}", s.name, s.status.label()))
+        .collect();
+    let text = if problems.is_empty() {
+        symbol(snap.overall).to_string()
+    } else {
+        format!("{} {}", symbol(snap.overall), problems.len())
+    };
+    let tooltip = if problems.is_empty() {
+        "All watched services operational".to_string()
+    } else {
+        problems.join("\n")
+    };
+    serde_json::json!({ "text": text, "tooltip": tooltip, "class": snap.overall.as_str() })
+        .to_string()
+}
+
+async fn watch(engine: Engine, json: bool) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_ctl, crx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(vigie_core::poller::run(engine, tx, crx));
+    let mut first = true;
+    loop {
+        tokio::select! {
+            u = rx.recv() => match u {
+                Some(vigie_core::poller::Update::Cycle { snapshot, events }) => {
+                    if first && !json {
+                        print_snapshot(&snapshot);
+                    }
+                    first = false;
+                    for e in &events {
+                        if json {
+                            if let Ok(s) = serde_json::to_string(e) { outln!("{s}"); }
+                        } else {
+                            outln!("{}", describe(e));
+                        }
+                    }
+                }
+                Some(vigie_core::poller::Update::Error(e)) => eprintln!("vigie: {e}"),
+                None => break,
+            },
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    task.abort();
+    // Give the task a moment to release the store.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+fn describe(e: &Event) -> String {
+    let t = e.at.format("%H:%M:%S");
+    match &e.change {
+        Change::StatusChanged { from, to } => {
+            format!(
+                "{t} {} {}: {} → {}",
+                symbol(*to),
+                e.name,
+                from.label(),
+                to.label()
+            )
+        }
+        Change::IncidentOpened { incident } => {
+            format!("{t} {}: incident: {}", e.name, incident.title)
+        }
+        Change::IncidentUpdated { incident } => format!(
+            "{t} {}: update on {}: {}",
+            e.name,
+            incident.title,
+            incident
+                .latest_update()
+                .map(|u| u.text.as_str())
+                .unwrap_or("")
+        ),
+        Change::IncidentResolved { incident } => {
+            format!("{t} {}: resolved: {}", e.name, incident.title)
+        }
+        Change::MaintenanceStarted { incident } => {
+            format!("{t} {}: maintenance: {}", e.name, incident.title)
+        }
+        Change::MaintenanceEnded { incident } => {
+            format!("{t} {}: maintenance over: {}", e.name, incident.title)
+        }
+        Change::Unreachable { error } => {
+            format!("{t} {}: status page unavailable ({error})", e.name)
+        }
+        Change::Reachable => format!("{t} {}: status page reachable again", e.name),
+    }
+}
+
+fn services(cfg: &Config) {
+    let watched: Vec<String> = cfg.resolve().into_iter().map(|s| s.id).collect();
+    outln!(
+        "{:<16} {:<30} {:<13} {:<8} URL",
+        "ID",
+        "NAME",
+        "KIND",
+        "WATCHED"
+    );
+    for c in config::catalog() {
+        let s = &c.spec;
+        outln!(
+            "{:<16} {:<30} {:<13} {:<8} {}",
+            s.id,
+            s.name,
+            s.kind.as_str(),
+            if watched.contains(&s.id) { "yes" } else { "" },
+            s.human_url()
+        );
+    }
+    for s in cfg
+        .services
+        .iter()
+        .filter(|s| !config::catalog().iter().any(|c| c.spec.id == s.id))
+    {
+        outln!(
+            "{:<16} {:<30} {:<13} {:<8} {}",
+            s.id,
+            s.name,
+            s.kind.as_str(),
+            if watched.contains(&s.id) { "yes" } else { "" },
+            s.human_url()
+        );
+    }
+}

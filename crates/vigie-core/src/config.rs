@@ -209,7 +209,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
                     if l == "en" || l == "fr" {
                         cfg.language = Some(l);
                     } else if l != "system" {
-                        p.at(item, "language", "must be \"en\", \"fr\" or \"system\"".into());
+                        p.at(
+                            item,
+                            "language",
+                            "must be \"en\", \"fr\" or \"system\"".into(),
+                        );
                     }
                 }
             }
@@ -276,7 +280,9 @@ impl Config {
 
 /// `OLLAMA_HOST` as a URL (`0.0.0.0:11434` means this machine).
 fn ollama_host() -> Option<String> {
-    let h = std::env::var("OLLAMA_HOST").ok().filter(|h| !h.is_empty())?;
+    let h = std::env::var("OLLAMA_HOST")
+        .ok()
+        .filter(|h| !h.is_empty())?;
     let h = h.replace("0.0.0.0", "127.0.0.1");
     Some(if h.starts_with("http") {
         h.trim_end_matches('/').to_string()
@@ -294,13 +300,17 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     let mut total = Duration::ZERO;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let n: u64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         total += match unit {
@@ -378,7 +388,10 @@ impl<'a> Parser<'a> {
     }
 
     fn at(&mut self, item: &Item, key: &str, message: String) {
-        let line = item.span().map(|s| line_of(self.text, s.start)).unwrap_or(1);
+        let line = item
+            .span()
+            .map(|s| line_of(self.text, s.start))
+            .unwrap_or(1);
         self.problems.push(Problem {
             line,
             key: key.into(),
@@ -422,7 +435,11 @@ impl<'a> Parser<'a> {
         match v.as_bool() {
             Some(b) => Some(b),
             None => {
-                self.at(item, &format!("{prefix}.{key}"), "must be true or false".into());
+                self.at(
+                    item,
+                    &format!("{prefix}.{key}"),
+                    "must be true or false".into(),
+                );
                 None
             }
         }
@@ -549,19 +566,21 @@ impl<'a> Parser<'a> {
             }
         }
         let id = self.string(t, "id", &format!("{p}.id"));
+        // Keep validating after a bad id: every problem is reported at once.
         let id = match id {
             Some(id) if is_valid_id(&id) => id,
             Some(id) => {
-                self.at_table(
-                    t,
+                let item = t.get("id").unwrap_or(&Item::None);
+                self.at(
+                    item,
                     &format!("{p}.id"),
                     format!("{id:?} must be lower-case letters, digits and '-'"),
                 );
-                return None;
+                String::new()
             }
             None => {
                 self.at_table(t, &format!("{p}.id"), "missing".into());
-                return None;
+                String::new()
             }
         };
         let name = self.string(t, "name", &format!("{p}.name"));
@@ -645,7 +664,11 @@ impl<'a> Parser<'a> {
         }
         let (kind, url) = (kind?, url?);
         if kind == Kind::Flashduty && page_id.is_none() {
-            self.at_table(t, &format!("{p}.page_id"), "required for kind flashduty".into());
+            self.at_table(
+                t,
+                &format!("{p}.page_id"),
+                "required for kind flashduty".into(),
+            );
         }
         if self.problems.len() > before {
             return None;
@@ -753,7 +776,10 @@ pub fn append_service(path: &Path, spec: &ServiceSpec) -> Result<(), ConfigError
         let arr: toml_edit::Array = spec.components.iter().collect();
         t["components"] = toml_edit::value(arr);
     }
-    match doc.get_mut("service").and_then(Item::as_array_of_tables_mut) {
+    match doc
+        .get_mut("service")
+        .and_then(Item::as_array_of_tables_mut)
+    {
         Some(arr) => arr.push(t),
         None => {
             let mut arr = toml_edit::ArrayOfTables::new();
@@ -802,10 +828,32 @@ mod tests {
         let ids: HashSet<_> = c.iter().map(|e| e.spec.id.as_str()).collect();
         assert_eq!(ids.len(), c.len(), "duplicate ids");
         for want in [
-            "chatgpt", "openai-api", "codex", "sora", "claude", "claude-api", "claude-code",
-            "gemini-api", "mistral", "perplexity", "deepseek", "github-copilot", "huggingface",
-            "groq", "cohere", "xai", "replicate", "together", "fireworks", "cursor", "windsurf",
-            "elevenlabs", "stability", "openrouter", "azure-openai", "ollama",
+            "chatgpt",
+            "openai-api",
+            "codex",
+            "sora",
+            "claude",
+            "claude-api",
+            "claude-code",
+            "gemini-api",
+            "mistral",
+            "perplexity",
+            "deepseek",
+            "github-copilot",
+            "huggingface",
+            "groq",
+            "cohere",
+            "xai",
+            "replicate",
+            "together",
+            "fireworks",
+            "cursor",
+            "windsurf",
+            "elevenlabs",
+            "stability",
+            "openrouter",
+            "azure-openai",
+            "ollama",
         ] {
             assert!(ids.contains(want), "{want}");
         }
@@ -829,6 +877,7 @@ mod tests {
                 ],
             ),
             ("[[service]]\nid = \"x\"", &["1: service[0].kind: missing", "1: service[0].url: missing"]),
+            ("[[service]]\nid = \"A\"\nkind = \"zz\"", &["1: service[0].url: missing", "2: service[0].id: \"A\" must be", "3: service[0].kind: unknown kind"]),
             (
                 "[[service]]\nid = \"a\"\nkind = \"feed\"\nurl = \"http://h/f\"\n[[service]]\nid = \"a\"\nkind = \"feed\"\nurl = \"http://h/f\"",
                 &["5: service[1].id: duplicate id \"a\""],
@@ -888,7 +937,10 @@ mod tests {
         init(&p).expect("init");
         std::fs::write(&p, "# mine\ninterval = \"2m\"\n").expect("write");
         assert!(matches!(init(&p), Err(ConfigError::Exists(_))));
-        assert_eq!(std::fs::read_to_string(&p).expect("read"), "# mine\ninterval = \"2m\"\n");
+        assert_eq!(
+            std::fs::read_to_string(&p).expect("read"),
+            "# mine\ninterval = \"2m\"\n"
+        );
     }
 
     #[test]
@@ -917,6 +969,9 @@ mod tests {
 
         std::fs::write(&p, "interval = 5 5\n").expect("write");
         assert!(append_service(&p, &spec).is_err());
-        assert_eq!(std::fs::read_to_string(&p).expect("read"), "interval = 5 5\n");
+        assert_eq!(
+            std::fs::read_to_string(&p).expect("read"),
+            "interval = 5 5\n"
+        );
     }
 }

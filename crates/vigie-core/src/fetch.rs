@@ -102,10 +102,7 @@ pub async fn get(
             });
         }
     }
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY as u64)
-    {
+    if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(FetchError::TooLarge);
     }
     let mut body = Vec::new();
@@ -194,7 +191,10 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_retry_after("999999"), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            parse_retry_after("999999"),
+            Some(Duration::from_secs(86_400))
+        );
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
             Some(Duration::ZERO)

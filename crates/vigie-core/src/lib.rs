@@ -3,6 +3,7 @@
 //! are thin shells over this crate, which is why it must never depend on Tauri or GTK.
 
 pub mod config;
+pub mod discover;
 pub mod fetch;
 pub mod model;
 pub mod platform;

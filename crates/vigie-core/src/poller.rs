@@ -91,7 +91,8 @@ impl Engine {
             last_prune: None,
         };
         for s in e.store.states()? {
-            e.states.insert(s.id.clone(), ServiceState { stale: true, ..s });
+            e.states
+                .insert(s.id.clone(), ServiceState { stale: true, ..s });
         }
         e.set_services(config.resolve());
         Ok(e)
@@ -226,12 +227,20 @@ impl Engine {
                 cached.insert(u.clone(), c);
             }
         }
-        let client = &self.client;
         let timeout = self.timeout;
-        let results: HashMap<String, Result<Response, FetchError>> = stream::iter(urls.iter())
-            .map(|u| {
-                let c = cached.get(u);
-                async move { (u.clone(), fetch_with_retry(client, u, c, timeout).await) }
+        // Owned inputs: the future must be Send for `tokio::spawn`, which borrowed streams defeat.
+        let jobs: Vec<(
+            String,
+            Option<crate::store::CachedResponse>,
+            reqwest::Client,
+        )> = urls
+            .iter()
+            .map(|u| (u.clone(), cached.remove(u), self.client.clone()))
+            .collect();
+        let results: HashMap<String, Result<Response, FetchError>> = stream::iter(jobs)
+            .map(|(u, c, client)| async move {
+                let r = fetch_with_retry(&client, &u, c.as_ref(), timeout).await;
+                (u, r)
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -273,7 +282,11 @@ impl Engine {
             let sched = self.schedule.entry(spec.id.clone()).or_default();
             // Schedule the next look.
             let loopback = is_loopback(&spec.url);
-            let floor = if loopback { Duration::ZERO } else { MIN_INTERVAL };
+            let floor = if loopback {
+                Duration::ZERO
+            } else {
+                MIN_INTERVAL
+            };
             let base = self.interval.max(floor);
             let failed = matches!(obs, Observation::Failed(_));
             let mut wait = if !online {
@@ -337,9 +350,8 @@ impl Engine {
             let closed: Vec<String> = new_events
                 .iter()
                 .filter_map(|e| match &e.change {
-                    Change::IncidentResolved { incident } | Change::MaintenanceEnded { incident } => {
-                        Some(incident.id.clone())
-                    }
+                    Change::IncidentResolved { incident }
+                    | Change::MaintenanceEnded { incident } => Some(incident.id.clone()),
                     _ => None,
                 })
                 .collect();
@@ -369,7 +381,13 @@ impl Engine {
                         && (r.etag.is_some() || r.last_modified.is_some() || r.not_modified)
                         && !r.not_modified
                     {
-                        tx.put_cache(u, r.etag.as_deref(), r.last_modified.as_deref(), &r.body, now)?;
+                        tx.put_cache(
+                            u,
+                            r.etag.as_deref(),
+                            r.last_modified.as_deref(),
+                            &r.body,
+                            now,
+                        )?;
                     }
                 }
             }
@@ -444,7 +462,10 @@ fn observe(
         match results.get(u) {
             Some(Ok(r)) if (200..300).contains(&r.status) => bodies.push(r.body.as_slice()),
             Some(Ok(r)) => {
-                return Observation::Failed(format!("{u}: {}", fetch::describe_status(r.status, &r.body)))
+                return Observation::Failed(format!(
+                    "{u}: {}",
+                    fetch::describe_status(r.status, &r.body)
+                ))
             }
             Some(Err(e)) => return Observation::Failed(format!("{u}: {e}")),
             None => return Observation::Failed(format!("{u}: not fetched")),
@@ -504,7 +525,12 @@ fn next_state(
             }
             s.status = r.status;
             s.components = r.components.clone();
-            s.incidents = r.incidents.iter().filter(|i| !i.is_resolved()).cloned().collect();
+            s.incidents = r
+                .incidents
+                .iter()
+                .filter(|i| !i.is_resolved())
+                .cloned()
+                .collect();
             s.note = r.note.clone();
             s.reachable = true;
             s.stale = false;
@@ -557,7 +583,10 @@ async fn fetch_with_retry(
 
 /// Local hosts are not subject to the politeness floor.
 pub fn is_loopback(u: &str) -> bool {
-    match url::Url::parse(u).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+    match url::Url::parse(u)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
         Some(url::Host::Ipv4(a)) => a.is_loopback(),
         Some(url::Host::Ipv6(a)) => a.is_loopback(),
         Some(url::Host::Domain(d)) => d == "localhost",

@@ -64,3 +64,40 @@ pub fn overall(services: &[ServiceState]) -> Severity {
         .max()
         .unwrap_or(Severity::Unknown)
 }
+
+/// Incidents as CSV (one row per incident; the latest update's text included), for export.
+pub fn history_csv(list: &[crate::store::StoredIncident]) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let t = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default()
+    };
+    let mut out = String::from(
+        "service,id,kind,title,status,impact,started_at,resolved_at,url,updates,latest_update\n",
+    );
+    for s in list {
+        let i = &s.incident;
+        let row = [
+            field(&s.service),
+            field(&i.id),
+            i.kind.as_str().to_string(),
+            field(&i.title),
+            field(&i.status),
+            i.impact.as_str().to_string(),
+            t(i.started_at),
+            t(i.resolved_at),
+            field(i.url.as_deref().unwrap_or("")),
+            i.updates.len().to_string(),
+            field(i.latest_update().map(|u| u.text.as_str()).unwrap_or("")),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -144,10 +144,8 @@ impl Store {
         match Store::try_open(path) {
             Ok(s) => Ok(s),
             Err(StoreError::Sqlite { source, .. }) if is_corruption(&source) => {
-                let aside = path.with_extension(format!(
-                    "db.corrupt-{}",
-                    Utc::now().format("%Y%m%dT%H%M%S")
-                ));
+                let aside = path
+                    .with_extension(format!("db.corrupt-{}", Utc::now().format("%Y%m%dT%H%M%S")));
                 std::fs::rename(path, &aside).map_err(|e| StoreError::Io {
                     path: path.to_path_buf(),
                     source: e,
@@ -630,12 +628,24 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let mut s = Store::open_dir(dir.path()).expect("open");
         let now = t("2026-09-01T10:05:00Z");
-        s.transaction(|tx| tx.upsert_incident("claude", &incident("i1", &[("2026-09-01T10:00:00Z", "Looking")]), now))
-            .expect("w1");
         s.transaction(|tx| {
             tx.upsert_incident(
                 "claude",
-                &incident("i1", &[("2026-09-01T10:00:00Z", "Looking"), ("2026-09-01T10:30:00Z", "Fixed")]),
+                &incident("i1", &[("2026-09-01T10:00:00Z", "Looking")]),
+                now,
+            )
+        })
+        .expect("w1");
+        s.transaction(|tx| {
+            tx.upsert_incident(
+                "claude",
+                &incident(
+                    "i1",
+                    &[
+                        ("2026-09-01T10:00:00Z", "Looking"),
+                        ("2026-09-01T10:30:00Z", "Fixed"),
+                    ],
+                ),
                 now,
             )
         })
@@ -651,7 +661,10 @@ mod tests {
         assert_eq!(got[0].incident.status, "resolved");
         assert_eq!(got[0].incident.resolved_at, Some(t("2026-09-01T11:00:00Z")));
         assert!(s.incidents(Some("other"), None).expect("q").is_empty());
-        assert!(s.incidents(None, Some(t("2026-09-02T00:00:00Z"))).expect("q").is_empty());
+        assert!(s
+            .incidents(None, Some(t("2026-09-02T00:00:00Z")))
+            .expect("q")
+            .is_empty());
         assert_eq!(s.integrity_check().expect("ic"), "ok");
     }
 
@@ -660,9 +673,24 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let mut s = Store::open_dir(dir.path()).expect("open");
         s.transaction(|tx| {
-            tx.add_change("x", t("2026-09-01T00:00:00Z"), Severity::Unknown, Severity::Operational)?;
-            tx.add_change("x", t("2026-09-02T06:00:00Z"), Severity::Operational, Severity::MajorOutage)?;
-            tx.add_change("x", t("2026-09-02T12:00:00Z"), Severity::MajorOutage, Severity::Operational)
+            tx.add_change(
+                "x",
+                t("2026-09-01T00:00:00Z"),
+                Severity::Unknown,
+                Severity::Operational,
+            )?;
+            tx.add_change(
+                "x",
+                t("2026-09-02T06:00:00Z"),
+                Severity::Operational,
+                Severity::MajorOutage,
+            )?;
+            tx.add_change(
+                "x",
+                t("2026-09-02T12:00:00Z"),
+                Severity::MajorOutage,
+                Severity::Operational,
+            )
         })
         .expect("w");
         let days = s
@@ -687,12 +715,25 @@ mod tests {
         assert_eq!(c.etag.as_deref(), Some("\"e1\""));
         assert_eq!(c.body, b"{}");
         s.transaction(|tx| {
-            tx.add_change("x", t("2024-01-01T00:00:00Z"), Severity::Unknown, Severity::Operational)?;
-            tx.add_change("x", t("2026-08-01T00:00:00Z"), Severity::Operational, Severity::Degraded)
+            tx.add_change(
+                "x",
+                t("2024-01-01T00:00:00Z"),
+                Severity::Unknown,
+                Severity::Operational,
+            )?;
+            tx.add_change(
+                "x",
+                t("2026-08-01T00:00:00Z"),
+                Severity::Operational,
+                Severity::Degraded,
+            )
         })
         .expect("w");
         assert_eq!(s.prune(now).expect("prune"), 1);
-        assert_eq!(s.changes("x", t("2000-01-01T00:00:00Z")).expect("q").len(), 1);
+        assert_eq!(
+            s.changes("x", t("2000-01-01T00:00:00Z")).expect("q").len(),
+            1
+        );
     }
 
     #[test]

@@ -110,9 +110,31 @@ pub fn tidy(s: &str) -> String {
     out
 }
 
+/// "just now", "4 min ago", "3 h ago", "2 days ago" — for freshness and "since" lines.
+pub fn ago(then: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let s = (now - then).num_seconds();
+    match s {
+        i64::MIN..=44 => "just now".into(),
+        45..=5399 => format!("{} min ago", ((s + 30) / 60).max(1)),
+        5400..=129_599 => format!("{} h ago", (s + 1800) / 3600),
+        _ => format!("{} days ago", (s + 43_200) / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_words() {
+        let now = chrono::Utc::now();
+        let m = |s: i64| ago(now - chrono::Duration::seconds(s), now);
+        assert_eq!(m(-5), "just now");
+        assert_eq!(m(50), "1 min ago");
+        assert_eq!(m(3000), "50 min ago");
+        assert_eq!(m(7200), "2 h ago");
+        assert_eq!(m(86_400 * 3), "3 days ago");
+    }
 
     #[test]
     fn strips_tags_and_decodes() {
@@ -120,7 +142,10 @@ mod tests {
             html_to_text("<p><strong>Resolved</strong> - All good &amp; fast.<br />Thanks</p>"),
             "Resolved - All good & fast.\nThanks"
         );
-        assert_eq!(html_to_text("a < b &#x41;&#66; &bogus; &"), "a < b AB &bogus; &");
+        assert_eq!(
+            html_to_text("a < b &#x41;&#66; &bogus; &"),
+            "a < b AB &bogus; &"
+        );
         assert_eq!(html_to_text("<script>alert(1)</script>x"), "alert(1)x");
     }
 

@@ -21,10 +21,14 @@ pub fn parse(s: &str) -> Option<DateTime<Utc>> {
         })
         .or_else(|| {
             // ISO without offset: assume UTC.
-            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-                .map(|n| Utc.from_utc_datetime(&n))
+            [
+                "%Y-%m-%dT%H:%M:%S%.f",
+                "%Y-%m-%d %H:%M:%S%.f",
+                "%Y-%m-%dT%H:%M",
+            ]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .map(|n| Utc.from_utc_datetime(&n))
         })
         .or_else(|| {
             // "2026-09-23 10:00:00 +0000"
@@ -89,15 +93,31 @@ mod tests {
             "Wed Sep 23 2026 10:00:00 GMT+0000 (Coordinated Universal Time)",
             "2026-09-23 10:00:00 +0000",
         ] {
-            assert_eq!(parse(s).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).as_deref(), Some(want), "{s}");
+            assert_eq!(
+                parse(s)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .as_deref(),
+                Some(want),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn absurd_dates_are_absent() {
-        for s in ["0", "-5", "9999-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "tomorrow", ""] {
+        for s in [
+            "0",
+            "-5",
+            "9999-01-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "tomorrow",
+            "",
+        ] {
             assert_eq!(parse(s), None, "{s}");
         }
-        assert_eq!(from_json(&serde_json::json!(1_790_157_600_000u64)).map(|t| t.timestamp()), Some(1_790_157_600));
+        assert_eq!(
+            from_json(&serde_json::json!(1_790_157_600_000u64)).map(|t| t.timestamp()),
+            Some(1_790_157_600)
+        );
     }
 }

@@ -200,7 +200,8 @@ fn active(r: &Reading) -> HashMap<String, Incident> {
 fn has_news(old: &Incident, new: &Incident) -> bool {
     new.status != old.status
         || new.updates.len() > old.updates.len()
-        || new.latest_update().map(|u| (&u.at, &u.text)) != old.latest_update().map(|u| (&u.at, &u.text))
+        || new.latest_update().map(|u| (&u.at, &u.text))
+            != old.latest_update().map(|u| (&u.at, &u.text))
 }
 
 #[cfg(test)]
@@ -279,63 +280,150 @@ mod tests {
         type Step = (Observation, bool, &'static [&'static str]);
         let fail = || Observation::Failed("HTTP 503".into());
         let cases: Vec<(&str, u32, Vec<Step>)> = vec![
-            ("first reading is a baseline", 1, vec![
-                (read(MajorOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
-                (read(MajorOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
-            ]),
-            ("status change and back", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &["status operational->major_outage"]),
-                (read(Operational, vec![]), true, &["status major_outage->operational"]),
-            ]),
-            ("offline is silent and learns nothing", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (fail(), false, &[]),
-                (read(MajorOutage, vec![]), false, &[]),
-                (read(Operational, vec![]), true, &[]),
-            ]),
-            ("unreachable is not an outage", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (fail(), true, &["unreachable"]),
-                (fail(), true, &[]),
-                (read(Operational, vec![]), true, &["reachable"]),
-            ]),
-            ("unreachable at start says nothing", 1, vec![
-                (fail(), true, &[]),
-                (read(Degraded, vec![]), true, &[]),
-            ]),
-            ("probe needs confirmation", 3, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &["status operational->major_outage"]),
-            ]),
-            ("a blip does not confirm", 2, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &[]),
-                (read(Operational, vec![]), true, &[]),
-                (read(MajorOutage, vec![]), true, &[]),
-                (read(Operational, vec![]), true, &[]),
-            ]),
-            ("incident lifecycle", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(PartialOutage, vec![inc("a", "investigating", 1, I)]), true,
-                    &["status operational->partial_outage", "opened a"]),
-                (read(PartialOutage, vec![inc("a", "investigating", 1, I)]), true, &[]),
-                (read(PartialOutage, vec![inc("a", "identified", 2, I)]), true, &["updated a"]),
-                (read(Operational, vec![]), true, &["status partial_outage->operational", "resolved a"]),
-            ]),
-            ("resolved incident still listed closes it", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(Degraded, vec![inc("a", "investigating", 1, I)]), true, &["status operational->degraded", "opened a"]),
-                (read(Degraded, vec![inc("a", "resolved", 2, I)]), true, &["resolved a"]),
-            ]),
-            ("maintenance lifecycle", 1, vec![
-                (read(Operational, vec![]), true, &[]),
-                (read(Maintenance, vec![inc("m", "in_progress", 1, M)]), true,
-                    &["status operational->maintenance", "maint-start m"]),
-                (read(Operational, vec![]), true, &["status maintenance->operational", "maint-end m"]),
-            ]),
+            (
+                "first reading is a baseline",
+                1,
+                vec![
+                    (
+                        read(MajorOutage, vec![inc("a", "investigating", 1, I)]),
+                        true,
+                        &[],
+                    ),
+                    (
+                        read(MajorOutage, vec![inc("a", "investigating", 1, I)]),
+                        true,
+                        &[],
+                    ),
+                ],
+            ),
+            (
+                "status change and back",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (
+                        read(MajorOutage, vec![]),
+                        true,
+                        &["status operational->major_outage"],
+                    ),
+                    (
+                        read(Operational, vec![]),
+                        true,
+                        &["status major_outage->operational"],
+                    ),
+                ],
+            ),
+            (
+                "offline is silent and learns nothing",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (fail(), false, &[]),
+                    (read(MajorOutage, vec![]), false, &[]),
+                    (read(Operational, vec![]), true, &[]),
+                ],
+            ),
+            (
+                "unreachable is not an outage",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (fail(), true, &["unreachable"]),
+                    (fail(), true, &[]),
+                    (read(Operational, vec![]), true, &["reachable"]),
+                ],
+            ),
+            (
+                "unreachable at start says nothing",
+                1,
+                vec![(fail(), true, &[]), (read(Degraded, vec![]), true, &[])],
+            ),
+            (
+                "probe needs confirmation",
+                3,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (read(MajorOutage, vec![]), true, &[]),
+                    (read(MajorOutage, vec![]), true, &[]),
+                    (
+                        read(MajorOutage, vec![]),
+                        true,
+                        &["status operational->major_outage"],
+                    ),
+                ],
+            ),
+            (
+                "a blip does not confirm",
+                2,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (read(MajorOutage, vec![]), true, &[]),
+                    (read(Operational, vec![]), true, &[]),
+                    (read(MajorOutage, vec![]), true, &[]),
+                    (read(Operational, vec![]), true, &[]),
+                ],
+            ),
+            (
+                "incident lifecycle",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (
+                        read(PartialOutage, vec![inc("a", "investigating", 1, I)]),
+                        true,
+                        &["status operational->partial_outage", "opened a"],
+                    ),
+                    (
+                        read(PartialOutage, vec![inc("a", "investigating", 1, I)]),
+                        true,
+                        &[],
+                    ),
+                    (
+                        read(PartialOutage, vec![inc("a", "identified", 2, I)]),
+                        true,
+                        &["updated a"],
+                    ),
+                    (
+                        read(Operational, vec![]),
+                        true,
+                        &["status partial_outage->operational", "resolved a"],
+                    ),
+                ],
+            ),
+            (
+                "resolved incident still listed closes it",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (
+                        read(Degraded, vec![inc("a", "investigating", 1, I)]),
+                        true,
+                        &["status operational->degraded", "opened a"],
+                    ),
+                    (
+                        read(Degraded, vec![inc("a", "resolved", 2, I)]),
+                        true,
+                        &["resolved a"],
+                    ),
+                ],
+            ),
+            (
+                "maintenance lifecycle",
+                1,
+                vec![
+                    (read(Operational, vec![]), true, &[]),
+                    (
+                        read(Maintenance, vec![inc("m", "in_progress", 1, M)]),
+                        true,
+                        &["status operational->maintenance", "maint-start m"],
+                    ),
+                    (
+                        read(Operational, vec![]),
+                        true,
+                        &["status maintenance->operational", "maint-end m"],
+                    ),
+                ],
+            ),
         ];
         for (name, confirm, steps) in cases {
             let mut t = Tracker::new();

@@ -119,7 +119,8 @@ fn report(r: &Value, all_updates: &[&Value]) -> Option<Incident> {
     if state == "resolved" || crate::model::is_closed_word(&state) {
         return None;
     }
-    let is_maintenance = attr_str(r, "report_type").is_some_and(|t| t.eq_ignore_ascii_case("maintenance"))
+    let is_maintenance = attr_str(r, "report_type")
+        .is_some_and(|t| t.eq_ignore_ascii_case("maintenance"))
         || state == "maintenance";
     let (kind, impact) = if is_maintenance {
         (IncidentKind::Maintenance, Severity::Maintenance)
@@ -146,7 +147,11 @@ fn report(r: &Value, all_updates: &[&Value]) -> Option<Incident> {
         .and_then(|x| x.get("status_updates"))
         .and_then(|x| x.get("data"))
         .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(|x| x.get("id").and_then(id_str)).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| x.get("id").and_then(id_str))
+                .collect()
+        })
         .unwrap_or_default();
     let mut updates: Vec<IncidentUpdate> = all_updates
         .iter()
@@ -311,7 +316,11 @@ mod tests {
           {"type":"status_update","id":"9","attributes":{"status_report_id":7,"message":"Looking","published_at":"2026-01-01T00:00:00Z"}}]}"#;
         let r = read(doc).expect("parses");
         assert_eq!(r.status, Severity::Degraded);
-        assert_eq!(r.incidents[0].impact, Severity::Degraded, "unknown open word = degraded");
+        assert_eq!(
+            r.incidents[0].impact,
+            Severity::Degraded,
+            "unknown open word = degraded"
+        );
         assert_eq!(r.incidents[0].status, "investigating");
         assert_eq!(r.incidents[0].updates[0].text, "Looking");
         assert_eq!(r.incidents[0].updates[0].status, "investigating");
@@ -319,14 +328,26 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_page_word() {
-        let r = read(br#"{"data":{"type":"status_page","attributes":{"aggregate_state":"Purple"}}}"#)
-            .expect("parses");
+        let r =
+            read(br#"{"data":{"type":"status_page","attributes":{"aggregate_state":"Purple"}}}"#)
+                .expect("parses");
         assert_eq!(r.status, Severity::Unknown);
-        assert_eq!(r.note.as_deref(), Some("unknown aggregate_state \"purple\""));
+        assert_eq!(
+            r.note.as_deref(),
+            Some("unknown aggregate_state \"purple\"")
+        );
         let r = read(br#"{"data":{"type":"status_page","attributes":null},"included":null}"#)
             .expect("parses");
         assert_eq!(r.status, Severity::Unknown);
         assert!(r.components.is_empty());
+    }
+
+    #[test]
+    fn every_prefix_is_an_answer_not_a_panic() {
+        let doc = downtime_doc();
+        for n in 0..doc.len() {
+            let _ = read(&doc[..n]);
+        }
     }
 
     #[test]
@@ -337,7 +358,10 @@ mod tests {
         );
         assert!(matches!(read(&INDEX[..300]), Err(ReadError::Json(_))));
         assert!(matches!(read(b"[]"), Err(ReadError::Shape(_))));
-        assert!(matches!(read(br#"{"data":null}"#), Err(ReadError::Shape(_))));
+        assert!(matches!(
+            read(br#"{"data":null}"#),
+            Err(ReadError::Shape(_))
+        ));
         assert!(matches!(
             read(br#"{"data":{"type":"monitor"}}"#),
             Err(ReadError::Shape(_))

@@ -92,9 +92,7 @@ pub fn classify(requested_url: &str, body: &[u8]) -> Option<Detected> {
         return looks.then(|| Detected {
             kind: Kind::IncidentIo,
             url: base_of(url),
-            name: v
-                .get("summary")
-                .and_then(|s| text_of(s.get("name"))),
+            name: v.get("summary").and_then(|s| text_of(s.get("name"))),
         });
     }
     if let Some(p) = page {
@@ -118,7 +116,9 @@ pub fn classify(requested_url: &str, body: &[u8]) -> Option<Detected> {
                 name: page_name,
             });
         }
-        let compat = v.get("status").is_some_and(|s| s.get("indicator").is_some())
+        let compat = v
+            .get("status")
+            .is_some_and(|s| s.get("indicator").is_some())
             || v.get("components").is_some_and(Value::is_array)
             || v.get("incidents").is_some();
         if compat {
@@ -258,8 +258,15 @@ mod tests {
     fn statuspage_fixtures() {
         let url = "https://status.claude.com/api/v2/summary.json";
         assert_eq!(
-            kind(url, fixture!("statuspage/claude-summary-all-operational-6-components-2026-09-03.json")),
-            Some((Kind::Statuspage, "https://status.claude.com".into(), Some("Claude".into())))
+            kind(
+                url,
+                fixture!("statuspage/claude-summary-all-operational-6-components-2026-09-03.json")
+            ),
+            Some((
+                Kind::Statuspage,
+                "https://status.claude.com".into(),
+                Some("Claude".into())
+            ))
         );
         assert_eq!(
             kind(
@@ -286,14 +293,22 @@ mod tests {
                 "https://status.openai.com/api/v2/status.json",
                 fixture!("incident-io/openai-compat-status-operational-2026-09-15.json")
             ),
-            Some((Kind::IncidentIo, "https://status.openai.com".into(), Some("OpenAI".into())))
+            Some((
+                Kind::IncidentIo,
+                "https://status.openai.com".into(),
+                Some("OpenAI".into())
+            ))
         );
         assert_eq!(
             kind(
                 "https://status.openai.com/api/v1/summary",
                 fixture!("incident-io/openai-widget-v1-summary-quiet-2026-09.json")
             ),
-            Some((Kind::IncidentIo, "https://status.openai.com".into(), Some("OpenAI".into())))
+            Some((
+                Kind::IncidentIo,
+                "https://status.openai.com".into(),
+                Some("OpenAI".into())
+            ))
         );
         assert_eq!(
             kind(
@@ -307,7 +322,9 @@ mod tests {
         assert_eq!(
             kind(
                 "https://status.openai.com/api/v2/incidents.json",
-                fixture!("incident-io/openai-compat-incident-resolved-2026-09-23-DOCQUOTE-TRIMMED.json")
+                fixture!(
+                    "incident-io/openai-compat-incident-resolved-2026-09-23-DOCQUOTE-TRIMMED.json"
+                )
             ),
             None
         );
@@ -320,7 +337,11 @@ mod tests {
                 "https://status.wistia.com/v3/summary.json",
                 fixture!("instatus/wistia-v3-summary-up-2026-09-23-DOCQUOTE.json")
             ),
-            Some((Kind::Instatus, "https://status.wistia.com".into(), Some("Wistia".into())))
+            Some((
+                Kind::Instatus,
+                "https://status.wistia.com".into(),
+                Some("Wistia".into())
+            ))
         );
         assert_eq!(
             kind(
@@ -369,7 +390,10 @@ mod tests {
         );
         assert_eq!(d.and_then(|d| d.name).as_deref(), Some("Azure Status"));
         let rdf = br#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>X</title></channel></rdf:RDF>"#;
-        assert_eq!(classify("https://x/rdf", rdf).map(|d| d.kind), Some(Kind::Feed));
+        assert_eq!(
+            classify("https://x/rdf", rdf).map(|d| d.kind),
+            Some(Kind::Feed)
+        );
     }
 
     #[test]
@@ -405,11 +429,35 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_is_an_answer_not_a_panic() {
+        for body in [
+            fixture!("statuspage/claude-summary-all-operational-6-components-2026-09-03.json"),
+            fixture!("incident-io/openai-widget-v1-summary-quiet-2026-09.json"),
+            fixture!("feeds/github-statuspage-history-atom-4-entries-2026-09-03.xml"),
+            fixture!("betterstack/betterstack-index-json-2026-09-23-DOCQUOTE-TRIMMED.json"),
+        ] {
+            for n in (0..body.len()).step_by(1 + body.len() / 400) {
+                let _ = classify("https://s.com/proxy/s.com", &body[..n]);
+                let _ = classify("https://s.com", &body[..n]);
+            }
+        }
+    }
+
+    #[test]
     fn base_urls() {
-        assert_eq!(base_of("https://s.com/api/v2/summary.json?x=1"), "https://s.com");
-        assert_eq!(base_of("https://s.com/API/V2/Summary.json"), "https://s.com");
+        assert_eq!(
+            base_of("https://s.com/api/v2/summary.json?x=1"),
+            "https://s.com"
+        );
+        assert_eq!(
+            base_of("https://s.com/API/V2/Summary.json"),
+            "https://s.com"
+        );
         assert_eq!(base_of("https://s.com/sub/path/"), "https://s.com/sub/path");
-        assert_eq!(base_of("https://s.com/proxy/s.com/incidents/1"), "https://s.com");
+        assert_eq!(
+            base_of("https://s.com/proxy/s.com/incidents/1"),
+            "https://s.com"
+        );
         assert_eq!(base_of("/index.json"), "/index.json");
         assert_eq!(base_of("https://s.com/é/index.json"), "https://s.com/é");
         assert_eq!(base_of("ééé"), "ééé");

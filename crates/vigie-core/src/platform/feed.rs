@@ -158,7 +158,9 @@ fn link(node: Node<'_, '_>) -> Option<String> {
     // Atom: <link rel="alternate" href="…"/> (rel defaults to alternate). RSS: <link>url</link>.
     links
         .iter()
-        .find(|l| l.attribute("href").is_some() && l.attribute("rel").is_none_or(|r| r == "alternate"))
+        .find(|l| {
+            l.attribute("href").is_some() && l.attribute("rel").is_none_or(|r| r == "alternate")
+        })
         .or_else(|| links.iter().find(|l| l.attribute("href").is_some()))
         .and_then(|l| l.attribute("href"))
         .map(|h| h.trim().to_string())
@@ -445,7 +447,8 @@ fn feed_date(s: &str, reference: Option<DateTime<Utc>>) -> Option<DateTime<Utc>>
     let t = Utc.from_utc_datetime(&n);
     // An update dated after its entry belongs to the previous year (a December update in January).
     if t > reference + Duration::days(2) {
-        let n = NaiveDateTime::parse_from_str(&format!("{} {s}", year - 1), "%Y %b %d, %H:%M").ok()?;
+        let n =
+            NaiveDateTime::parse_from_str(&format!("{} {s}", year - 1), "%Y %b %d, %H:%M").ok()?;
         return Some(Utc.from_utc_datetime(&n));
     }
     Some(t)
@@ -498,7 +501,9 @@ mod tests {
             first.updates[0].text,
             "We are investigating reports of degraded performance for Copilot AI Model Providers"
         );
-        assert!(first.updates[3].text.contains("Copilot products and IDE surfaces.\nWe will continue"));
+        assert!(first.updates[3]
+            .text
+            .contains("Copilot products and IDE surfaces.\nWe will continue"));
         assert!(all.iter().all(|i| i.is_resolved()));
         assert_eq!(all[2].updates.len(), 6);
         assert!(all[2].updates.iter().any(|u| u.status == "monitoring"));
@@ -520,8 +525,14 @@ mod tests {
             assert_eq!(r.updates, a.updates);
             assert_eq!(r.id, r.url.clone().unwrap_or_default());
         }
-        assert_eq!(rss[0].id, "https://www.githubstatus.com/incidents/ktdr5t0xwnhp");
-        assert_eq!(read(GITHUB_RSS).expect("reads").status, Severity::Operational);
+        assert_eq!(
+            rss[0].id,
+            "https://www.githubstatus.com/incidents/ktdr5t0xwnhp"
+        );
+        assert_eq!(
+            read(GITHUB_RSS).expect("reads").status,
+            Severity::Operational
+        );
     }
 
     #[test]
@@ -609,7 +620,10 @@ mod tests {
         assert_eq!(open.status, "identified");
         assert_eq!(open.components, ["Login", "Conversations"]);
         assert_eq!(open.impact, Severity::MajorOutage);
-        assert_eq!(open.url.as_deref(), Some("https://status.openai.com//incidents/01OPEN"));
+        assert_eq!(
+            open.url.as_deref(),
+            Some("https://status.openai.com//incidents/01OPEN")
+        );
         assert!(open.updates[0].text.starts_with("We found it."));
         assert!(!open.updates[0].text.contains("Status:"));
         let old = &all[1];
@@ -665,9 +679,11 @@ mod tests {
         assert!(!all[0].is_resolved());
     }
 
+    type Expect = fn(&ReadError) -> bool;
+
     #[test]
     fn errors() {
-        let cases: [(&[u8], fn(&ReadError) -> bool); 6] = [
+        let cases: [(&[u8], Expect); 6] = [
             (b"<rss><channel><item>", |e| matches!(e, ReadError::Xml(_))),
             (b"", |e| matches!(e, ReadError::Xml(_))),
             (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body></body></html>", |e| {

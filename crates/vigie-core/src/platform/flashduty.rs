@@ -53,11 +53,7 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
     let changes: Vec<&Value> = match doc.get("active_changes") {
         Some(Value::Array(a)) => a.iter().collect(),
         None | Some(Value::Null) => Vec::new(),
-        Some(_) => {
-            return Err(ReadError::Shape(
-                "`active_changes` is not an array".into(),
-            ))
-        }
+        Some(_) => return Err(ReadError::Shape("`active_changes` is not an array".into())),
     };
     let incidents: Vec<Incident> = changes
         .iter()
@@ -140,7 +136,9 @@ fn unwrap<'a>(doc: &'a Value, bundle_key: &str) -> Result<&'a Value, ReadError> 
                 .and_then(Value::as_str)
                 .or_else(|| e.as_str())
                 .unwrap_or("no message");
-            return Err(ReadError::Shape(format!("the API answered an error: {msg}")));
+            return Err(ReadError::Shape(format!(
+                "the API answered an error: {msg}"
+            )));
         }
     }
     Ok(doc)
@@ -173,7 +171,11 @@ fn push_component(
         .and_then(Value::as_str)
         .map(word_severity)
         .unwrap_or(Severity::Operational);
-    let status = live.get(&id).copied().unwrap_or(Severity::Operational).max(own);
+    let status = live
+        .get(&id)
+        .copied()
+        .unwrap_or(Severity::Operational)
+        .max(own);
     out.push(Component {
         name: str_of(c, "name").unwrap_or_else(|| id.clone()),
         id,
@@ -181,6 +183,9 @@ fn push_component(
         status,
     });
 }
+
+/// An update with its raw epoch seconds (for ordering) and its component words.
+type Timed = (Option<i64>, IncidentUpdate, Vec<(String, Severity)>);
 
 /// One change (incident or maintenance). `active`: impact from current component words, else from
 /// the worst word seen over the change's life (history).
@@ -196,7 +201,7 @@ fn change(c: &Value, active: bool) -> Option<Incident> {
         .map(|s| s.to_lowercase())
         .unwrap_or_default();
 
-    let mut updates: Vec<(Option<i64>, IncidentUpdate, Vec<(String, Severity)>)> = array(c, "updates")
+    let mut updates: Vec<Timed> = array(c, "updates")
         .iter()
         .filter(|u| u.is_object())
         .map(|u| {
@@ -240,11 +245,11 @@ fn change(c: &Value, active: bool) -> Option<Incident> {
         .collect();
 
     let mut components: Vec<String> = Vec::new();
-    for id in affected
-        .iter()
-        .map(|(i, _)| i)
-        .chain(updates.iter().flat_map(|(_, _, ch)| ch.iter().map(|(i, _)| i)))
-    {
+    for id in affected.iter().map(|(i, _)| i).chain(
+        updates
+            .iter()
+            .flat_map(|(_, _, ch)| ch.iter().map(|(i, _)| i)),
+    ) {
         if !components.contains(id) {
             components.push(id.clone());
         }
@@ -286,7 +291,9 @@ fn change(c: &Value, active: bool) -> Option<Incident> {
     });
 
     Some(Incident {
-        title: str_of(c, "title").map(|t| text::tidy(&t)).unwrap_or_else(|| id.clone()),
+        title: str_of(c, "title")
+            .map(|t| text::tidy(&t))
+            .unwrap_or_else(|| id.clone()),
         id,
         kind,
         status,
@@ -360,8 +367,14 @@ mod tests {
                 "https://status.deepseek.com/api/status-page/6410630422455/summary/active".into()
             ])
         );
-        assert!(matches!(endpoints("https://x", None), Err(ReadError::Config(_))));
-        assert!(matches!(endpoints("https://x", Some(" ")), Err(ReadError::Config(_))));
+        assert!(matches!(
+            endpoints("https://x", None),
+            Err(ReadError::Config(_))
+        ));
+        assert!(matches!(
+            endpoints("https://x", Some(" ")),
+            Err(ReadError::Config(_))
+        ));
     }
 
     #[test]
@@ -372,8 +385,15 @@ mod tests {
             let r = read(&body).expect("parses");
             assert_eq!(r.status, Severity::Unknown, "no page word");
             assert!(r.incidents.is_empty());
-            let c: Vec<_> = r.components.iter().map(|c| (c.id.as_str(), c.status)).collect();
-            assert_eq!(c, [(API, Severity::Operational), (WEB, Severity::Operational)]);
+            let c: Vec<_> = r
+                .components
+                .iter()
+                .map(|c| (c.id.as_str(), c.status))
+                .collect();
+            assert_eq!(
+                c,
+                [(API, Severity::Operational), (WEB, Severity::Operational)]
+            );
             assert_eq!(r.components[0].name, "API 服务 (API Service)");
             assert_eq!(r.components[0].group, None);
             assert_eq!(r.rolled_up(Severity::Unknown).status, Severity::Operational);
@@ -397,7 +417,10 @@ mod tests {
             assert_eq!(first.components, [WEB]);
             assert_eq!(first.impact, Severity::Degraded, "worst word over its life");
             assert_eq!(first.started_at.map(|t| t.timestamp()), Some(1_780_991_884));
-            assert_eq!(first.resolved_at.map(|t| t.timestamp()), Some(1_780_994_827));
+            assert_eq!(
+                first.resolved_at.map(|t| t.timestamp()),
+                Some(1_780_994_827)
+            );
             assert_eq!(first.updates.len(), 2);
             assert_eq!(first.updates[0].status, "identified");
             assert_eq!(
@@ -455,7 +478,11 @@ mod tests {
         let r = read(&open_doc("degraded")).expect("parses");
         assert_eq!(r.components[0].status, Severity::Degraded);
         let r = read(&open_doc("brand_new_word")).expect("parses");
-        assert_eq!(r.components[0].status, Severity::Degraded, "unknown word = degraded");
+        assert_eq!(
+            r.components[0].status,
+            Severity::Degraded,
+            "unknown word = degraded"
+        );
     }
 
     #[test]
@@ -470,24 +497,51 @@ mod tests {
         assert_eq!(r.components.len(), 2);
         assert_eq!(r.components[0].group.as_deref(), Some("Chat Service"));
         assert_eq!(r.components[0].status, Severity::Maintenance);
-        assert_eq!(r.components[1].status, Severity::Operational, "resolved change ignored");
+        assert_eq!(
+            r.components[1].status,
+            Severity::Operational,
+            "resolved change ignored"
+        );
         assert_eq!(r.incidents.len(), 1);
         assert_eq!(r.incidents[0].kind, IncidentKind::Maintenance);
         assert_eq!(r.incidents[0].impact, Severity::Maintenance);
     }
 
     #[test]
+    fn every_prefix_is_an_answer_not_a_panic() {
+        for n in (0..BUNDLE.len()).step_by(101) {
+            let _ = read(&BUNDLE[..n]);
+            let _ = read_history(&BUNDLE[..n]);
+        }
+        let doc = open_doc("full_outage");
+        for n in 0..doc.len() {
+            let _ = read(&doc[..n]);
+        }
+    }
+
+    #[test]
     fn bad_inputs() {
-        assert_eq!(read(b"<html><head><title>x</title></head></html>"), Err(ReadError::Html));
+        assert_eq!(
+            read(b"<html><head><title>x</title></head></html>"),
+            Err(ReadError::Html)
+        );
         assert!(matches!(read(&BUNDLE[..1000]), Err(ReadError::Json(_))));
-        assert!(matches!(read_history(&BUNDLE[..1000]), Err(ReadError::Json(_))));
+        assert!(matches!(
+            read_history(&BUNDLE[..1000]),
+            Err(ReadError::Json(_))
+        ));
         assert!(matches!(read(b"[]"), Err(ReadError::Shape(_))));
         assert!(matches!(read(b"{}"), Err(ReadError::Shape(_))));
-        assert!(matches!(read(br#"{"data":null}"#), Err(ReadError::Shape(_))));
+        assert!(matches!(
+            read(br#"{"data":null}"#),
+            Err(ReadError::Shape(_))
+        ));
         assert!(matches!(read(br#"{"data":3}"#), Err(ReadError::Shape(_))));
         assert_eq!(
             read(br#"{"error":{"code":"NotFound","message":"page not found"}}"#),
-            Err(ReadError::Shape("the API answered an error: page not found".into()))
+            Err(ReadError::Shape(
+                "the API answered an error: page not found".into()
+            ))
         );
         assert!(matches!(
             read(br#"{"page":{},"active_changes":{}}"#),
@@ -507,7 +561,13 @@ mod tests {
         assert_eq!(r.incidents.len(), 1);
         assert_eq!(r.incidents[0].impact, Severity::Degraded);
         assert_eq!(read_history(b"[]").expect("ok"), vec![]);
-        assert_eq!(read_history(br#"{"data":{"items":null}}"#).expect("ok"), vec![]);
-        assert!(matches!(read_history(br#"{"items":1}"#), Err(ReadError::Shape(_))));
+        assert_eq!(
+            read_history(br#"{"data":{"items":null}}"#).expect("ok"),
+            vec![]
+        );
+        assert!(matches!(
+            read_history(br#"{"items":1}"#),
+            Err(ReadError::Shape(_))
+        ));
     }
 }

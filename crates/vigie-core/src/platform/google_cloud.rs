@@ -56,7 +56,10 @@ pub fn read_with_base(
             seen_product = true;
         }
         let open = matches!(inc.get("end"), None | Some(Value::Null))
-            || inc.get("end").and_then(Value::as_str).is_some_and(|s| s.trim().is_empty());
+            || inc
+                .get("end")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.trim().is_empty());
         if !open || !inc.is_object() {
             continue;
         }
@@ -255,7 +258,10 @@ mod tests {
         assert!(i.updates[0].text.contains("\nSelf-diagnosis:"));
         assert!(!i.is_resolved());
         assert_eq!(r.note, None);
-        assert_eq!(r.rolled_up(Severity::Operational).status, Severity::MajorOutage);
+        assert_eq!(
+            r.rolled_up(Severity::Operational).status,
+            Severity::MajorOutage
+        );
     }
 
     #[test]
@@ -282,11 +288,22 @@ mod tests {
         let r = read(doc, Some("Z0FZJAMvEB4j3NbCJs6B")).expect("parses");
         assert_eq!(r.incidents.len(), 1);
         assert_eq!(r.incidents[0].id, "b");
-        assert_eq!(r.incidents[0].impact, Severity::Operational, "information only");
-        assert_eq!(r.rolled_up(Severity::Operational).status, Severity::Operational);
+        assert_eq!(
+            r.incidents[0].impact,
+            Severity::Operational,
+            "information only"
+        );
+        assert_eq!(
+            r.rolled_up(Severity::Operational).status,
+            Severity::Operational
+        );
 
         let r = read(doc, Some("bq")).expect("parses");
-        assert_eq!(r.incidents[0].impact, Severity::PartialOutage, "disruption + high");
+        assert_eq!(
+            r.incidents[0].impact,
+            Severity::PartialOutage,
+            "disruption + high"
+        );
         assert_eq!(r.incidents[0].status, "service_disruption");
     }
 
@@ -300,8 +317,12 @@ mod tests {
           "updates":[{"when":"2026-09-23T02:56:03+00:00","status":"SERVICE_DISRUPTION","text":"second"},
                      {"when":"2026-09-22T21:38:51+00:00","status":"SERVICE_INFORMATION","text":"**first**"}],
           "uri":"incidents/B5V4"}]"#;
-        let r = read_with_base(doc, Some("prPt"), "https://www.google.com/appsstatus/dashboard/")
-            .expect("parses");
+        let r = read_with_base(
+            doc,
+            Some("prPt"),
+            "https://www.google.com/appsstatus/dashboard/",
+        )
+        .expect("parses");
         let i = &r.incidents[0];
         assert_eq!(i.title, "Gmail Android App users may experience delays");
         assert_eq!(i.impact, Severity::Degraded);
@@ -320,7 +341,17 @@ mod tests {
         let r = read(doc, None).expect("parses");
         assert_eq!(r.incidents[0].impact, Severity::Operational);
         assert!(r.incidents[0].is_resolved());
-        assert_eq!(r.rolled_up(Severity::Operational).status, Severity::Operational);
+        assert_eq!(
+            r.rolled_up(Severity::Operational).status,
+            Severity::Operational
+        );
+    }
+
+    #[test]
+    fn every_prefix_is_an_answer_not_a_panic() {
+        for n in (0..GCP.len()).step_by(7) {
+            let _ = read(&GCP[..n], Some(SECRET_MANAGER));
+        }
     }
 
     #[test]
@@ -340,6 +371,9 @@ mod tests {
         assert_eq!(i.impact, Severity::Degraded, "open, words unknown");
         assert_eq!(i.title, "z");
         assert!(i.updates.is_empty());
-        assert_eq!(read(b"[]", Some("p")).expect("parses").status, Severity::Operational);
+        assert_eq!(
+            read(b"[]", Some("p")).expect("parses").status,
+            Severity::Operational
+        );
     }
 }

@@ -15,12 +15,15 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::model::{is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
+use crate::model::{
+    is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
+};
 use crate::platform::{feed, json, ReadError};
 
 /// `[{base}/api/v1/summary, {base}/proxy/{host[:port]}]`.
 pub fn endpoints(base: &str) -> Result<Vec<String>, ReadError> {
-    let url = url::Url::parse(base).map_err(|e| ReadError::Config(format!("bad URL `{base}`: {e}")))?;
+    let url =
+        url::Url::parse(base).map_err(|e| ReadError::Config(format!("bad URL `{base}`: {e}")))?;
     let host = url
         .host_str()
         .filter(|h| !h.is_empty())
@@ -49,7 +52,9 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
     let w = json(widget)?;
     let p = json(proxy)?;
     if !w.is_object() {
-        return Err(ReadError::Shape("widget summary is not a JSON object".into()));
+        return Err(ReadError::Shape(
+            "widget summary is not a JSON object".into(),
+        ));
     }
     let s = p
         .get("summary")
@@ -104,16 +109,23 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
     let sources = [
         (arr(s, "ongoing_incidents"), IncidentKind::Incident),
         (arr(&w, "ongoing_incidents"), IncidentKind::Incident),
-        (arr(&w, "in_progress_maintenances"), IncidentKind::Maintenance),
+        (
+            arr(&w, "in_progress_maintenances"),
+            IncidentKind::Maintenance,
+        ),
         (arr(s, "scheduled_maintenances"), IncidentKind::Maintenance),
-        (arr(s, "in_progress_maintenances"), IncidentKind::Maintenance),
+        (
+            arr(s, "in_progress_maintenances"),
+            IncidentKind::Maintenance,
+        ),
     ];
     for (list, kind) in sources {
         for v in list {
             let Some(inc) = incident(v, kind, page_url.as_deref(), &mut notes) else {
                 continue;
             };
-            if inc.is_resolved() || (kind == IncidentKind::Maintenance && !maintenance_active(&inc)) {
+            if inc.is_resolved() || (kind == IncidentKind::Maintenance && !maintenance_active(&inc))
+            {
                 continue;
             }
             let fallback = (kind == IncidentKind::Maintenance).then_some(Severity::Maintenance);
@@ -176,7 +188,9 @@ fn maintenance_active(m: &Incident) -> bool {
 }
 
 fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -235,7 +249,12 @@ fn text_nodes(v: &Value, out: &mut String, depth: usize) {
     }
 }
 
-fn incident(v: &Value, kind: IncidentKind, page_url: Option<&str>, notes: &mut Vec<String>) -> Option<Incident> {
+fn incident(
+    v: &Value,
+    kind: IncidentKind,
+    page_url: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Option<Incident> {
     let id = str_of(v, "id")?.to_string();
     let status = str_of(v, "status")
         .map(lifecycle)
@@ -285,10 +304,16 @@ fn incident(v: &Value, kind: IncidentKind, page_url: Option<&str>, notes: &mut V
         }
         .unwrap_or(Severity::Unknown)
     };
-    let started_at = ["started_at", "published_at", "created_at", "starts_at", "start_at"]
-        .iter()
-        .find_map(|k| time_of(v, k))
-        .or_else(|| updates.first().and_then(|u| u.at));
+    let started_at = [
+        "started_at",
+        "published_at",
+        "created_at",
+        "starts_at",
+        "start_at",
+    ]
+    .iter()
+    .find_map(|k| time_of(v, k))
+    .or_else(|| updates.first().and_then(|u| u.at));
     Some(Incident {
         url: str_of(v, "url")
             .map(str::to_string)
@@ -364,7 +389,9 @@ mod tests {
     /// The recorded proxy with its `summary` fields replaced.
     fn proxy_with(fields: Value) -> Vec<u8> {
         let mut p: Value = serde_json::from_slice(PROXY).expect("json");
-        if let (Some(s), Value::Object(f)) = (p.get_mut("summary").and_then(Value::as_object_mut), fields) {
+        if let (Some(s), Value::Object(f)) =
+            (p.get_mut("summary").and_then(Value::as_object_mut), fields)
+        {
             s.extend(f);
         }
         serde_json::to_vec(&p).expect("ser")
@@ -375,7 +402,10 @@ mod tests {
         let mut d: Value = serde_json::from_slice(DETAIL).expect("json");
         let mut inc = d.get_mut("incident").map(Value::take).expect("incident");
         inc["status"] = Value::String("monitoring".into());
-        if let Some(list) = inc.get_mut("affected_components").and_then(Value::as_array_mut) {
+        if let Some(list) = inc
+            .get_mut("affected_components")
+            .and_then(Value::as_array_mut)
+        {
             for a in list {
                 a["current_status"] = Value::String("partial_outage".into());
             }
@@ -421,7 +451,10 @@ mod tests {
         let r = read(WIDGET, PROXY).expect("reads");
         assert_eq!(r.status, Severity::Operational);
         assert_eq!(r.components.len(), 34);
-        assert!(r.components.iter().all(|c| c.status == Severity::Operational));
+        assert!(r
+            .components
+            .iter()
+            .all(|c| c.status == Severity::Operational));
         assert!(r.incidents.is_empty());
         let logins: Vec<(&str, Option<&str>)> = r
             .components
@@ -432,10 +465,17 @@ mod tests {
         assert_eq!(logins.len(), 2);
         assert!(logins.contains(&(API_LOGIN, Some("APIs"))));
         assert!(logins.contains(&(CHATGPT_LOGIN, Some("ChatGPT"))));
-        let mut groups: Vec<&str> = r.components.iter().filter_map(|c| c.group.as_deref()).collect();
+        let mut groups: Vec<&str> = r
+            .components
+            .iter()
+            .filter_map(|c| c.group.as_deref())
+            .collect();
         groups.sort();
         groups.dedup();
-        assert_eq!(groups, ["APIs", "Ads Platform", "ChatGPT", "Codex", "FedRAMP"]);
+        assert_eq!(
+            groups,
+            ["APIs", "Ads Platform", "ChatGPT", "Codex", "FedRAMP"]
+        );
         assert!(r.components.iter().all(|c| c.group.is_some()));
         assert_eq!(finish(&spec(&[]), r.clone()).status, Severity::Operational);
         let chatgpt = finish(&spec(&["ChatGPT"]), r);
@@ -455,11 +495,17 @@ mod tests {
         assert_eq!(i.impact, Severity::PartialOutage);
         assert_eq!(i.components.len(), 19);
         assert!(i.components.iter().any(|c| c == CHATGPT_LOGIN));
-        assert_eq!(i.url.as_deref(), Some("https://status.openai.com/incidents/01M1KWEDH417T2CF44YYHZDFCR"));
+        assert_eq!(
+            i.url.as_deref(),
+            Some("https://status.openai.com/incidents/01M1KWEDH417T2CF44YYHZDFCR")
+        );
         let words: Vec<&str> = i.updates.iter().map(|u| u.status.as_str()).collect();
         assert_eq!(words, ["investigating", "monitoring"]);
         assert_eq!(i.updates[0].at, at("2026-09-03T14:43:00Z"));
-        assert_eq!(i.updates[0].text, "We are investigating the issue for the listed services.");
+        assert_eq!(
+            i.updates[0].text,
+            "We are investigating the issue for the listed services."
+        );
         let login = |id: &str| r.components.iter().find(|c| c.id == id).map(|c| c.status);
         assert_eq!(login(CHATGPT_LOGIN), Some(Severity::PartialOutage));
         assert_eq!(login(API_LOGIN), Some(Severity::Operational));
@@ -479,7 +525,11 @@ mod tests {
         let mut notes = vec![];
         let i = incident(inc, IncidentKind::Incident, None, &mut notes).expect("incident");
         assert!(i.is_resolved());
-        assert_eq!(i.impact, Severity::Operational, "current_status wins over worst-seen status");
+        assert_eq!(
+            i.impact,
+            Severity::Operational,
+            "current_status wins over worst-seen status"
+        );
         let last = i.updates.last().expect("updates");
         assert_eq!(last.status, "resolved");
         assert_eq!(
@@ -507,7 +557,11 @@ mod tests {
             "affected_components": [{"component_id": API_LOGIN, "status": "full_outage"}]
         }));
         let r = read(WIDGET, &proxy).expect("reads");
-        let c = r.components.iter().find(|c| c.id == API_LOGIN).expect("login");
+        let c = r
+            .components
+            .iter()
+            .find(|c| c.id == API_LOGIN)
+            .expect("login");
         assert_eq!(c.status, Severity::MajorOutage);
         assert_eq!(r.status, Severity::MajorOutage);
         assert_eq!(finish(&spec(&[]), r).status, Severity::MajorOutage);
@@ -532,21 +586,47 @@ mod tests {
         });
         let proxy = proxy_with(serde_json::json!({ "ongoing_incidents": [ongoing_from_detail()] }));
         let r = read(&serde_json::to_vec(&widget).expect("ser"), &proxy).expect("reads");
-        assert_eq!(r.incidents.len(), 2, "the proxy copy and the widget copy are one incident");
-        let w = r.incidents.iter().find(|i| i.id == "01WIDGET").expect("widget incident");
+        assert_eq!(
+            r.incidents.len(),
+            2,
+            "the proxy copy and the widget copy are one incident"
+        );
+        let w = r
+            .incidents
+            .iter()
+            .find(|i| i.id == "01WIDGET")
+            .expect("widget incident");
         assert_eq!(w.status, "identified");
         assert_eq!(w.impact, Severity::PartialOutage);
-        assert_eq!(w.url.as_deref(), Some("https://status.openai.com/incidents/01WIDGET"));
+        assert_eq!(
+            w.url.as_deref(),
+            Some("https://status.openai.com/incidents/01WIDGET")
+        );
         assert_eq!(w.updates.len(), 1);
         assert_eq!(w.updates[0].text, "We found the cause.");
         assert_eq!(w.updates[0].at, at("2026-09-23T10:05:00Z"));
         assert_eq!(w.started_at, at("2026-09-23T10:05:00Z"));
-        let images = r.components.iter().find(|c| c.name == "Images").expect("images");
+        let images = r
+            .components
+            .iter()
+            .find(|c| c.name == "Images")
+            .expect("images");
         assert_eq!(images.status, Severity::Degraded);
-        let new = r.components.iter().find(|c| c.id == "01NEWCOMP").expect("unknown to the proxy");
-        assert_eq!((new.group.as_deref(), new.status), (Some("Labs"), Severity::PartialOutage));
+        let new = r
+            .components
+            .iter()
+            .find(|c| c.id == "01NEWCOMP")
+            .expect("unknown to the proxy");
+        assert_eq!(
+            (new.group.as_deref(), new.status),
+            (Some("Labs"), Severity::PartialOutage)
+        );
         assert_eq!(r.components.len(), 35);
-        let merged = r.incidents.iter().find(|i| i.id != "01WIDGET").expect("merged");
+        let merged = r
+            .incidents
+            .iter()
+            .find(|i| i.id != "01WIDGET")
+            .expect("merged");
         assert_eq!(merged.updates.len(), 2);
     }
 
@@ -565,8 +645,14 @@ mod tests {
         assert!(r
             .incidents
             .iter()
-            .all(|i| i.kind == IncidentKind::Maintenance && i.impact == Severity::Maintenance && i.status == "in_progress"));
-        let files = r.components.iter().find(|c| c.name == "Files").expect("files");
+            .all(|i| i.kind == IncidentKind::Maintenance
+                && i.impact == Severity::Maintenance
+                && i.status == "in_progress"));
+        let files = r
+            .components
+            .iter()
+            .find(|c| c.name == "Files")
+            .expect("files");
         assert_eq!(files.status, Severity::Maintenance);
         assert_eq!(r.status, Severity::Maintenance);
     }
@@ -588,8 +674,14 @@ mod tests {
         let html = b"<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>";
         assert_eq!(read(html, PROXY), Err(ReadError::Html));
         assert_eq!(read(WIDGET, html), Err(ReadError::Html));
-        assert!(matches!(read(&WIDGET[..40], PROXY), Err(ReadError::Json(_))));
-        assert!(matches!(read(WIDGET, &PROXY[..PROXY.len() - 10]), Err(ReadError::Json(_))));
+        assert!(matches!(
+            read(&WIDGET[..40], PROXY),
+            Err(ReadError::Json(_))
+        ));
+        assert!(matches!(
+            read(WIDGET, &PROXY[..PROXY.len() - 10]),
+            Err(ReadError::Json(_))
+        ));
         assert!(matches!(read(WIDGET, b"{}"), Err(ReadError::Shape(m)) if m.contains("summary")));
         assert!(matches!(read(b"[]", PROXY), Err(ReadError::Shape(_))));
         let nulls = br#"{"summary":{"components":null,"structure":null,"affected_components":null,
@@ -623,6 +715,9 @@ mod tests {
         assert_eq!(h[0].status, "resolved");
         assert_eq!(h[0].components, ["Responses"]);
         assert!(h[0].is_resolved());
-        assert!(matches!(read_history(b"{\"not\":\"xml\"}"), Err(ReadError::Xml(_))));
+        assert!(matches!(
+            read_history(b"{\"not\":\"xml\"}"),
+            Err(ReadError::Xml(_))
+        ));
     }
 }

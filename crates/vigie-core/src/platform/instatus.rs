@@ -38,7 +38,10 @@ pub fn read(summary: &[u8], components: &[u8]) -> Result<Reading, ReadError> {
         Some(s) => (s, None),
         None => (
             Severity::Unknown,
-            Some(format!("unknown page status \"{}\"", word.trim().to_lowercase())),
+            Some(format!(
+                "unknown page status \"{}\"",
+                word.trim().to_lowercase()
+            )),
         ),
     };
 
@@ -269,7 +272,10 @@ mod tests {
             }]
         );
         assert_eq!(r.note, None);
-        assert_eq!(r.rolled_up(Severity::Operational).status, Severity::Operational);
+        assert_eq!(
+            r.rolled_up(Severity::Operational).status,
+            Severity::Operational
+        );
     }
 
     #[test]
@@ -280,12 +286,17 @@ mod tests {
           "activeMaintenances":[{"id":"m1","name":{"default":"DB upgrade"},"start":"2022-06-11T20:00:00.000Z",
              "status":"INPROGRESS","duration":"60","url":"https://p/maintenance/m1"},
              {"id":"m2","name":"Later","start":"2099-01-01T00:00:00Z","status":"NOTSTARTEDYET"}]}"#;
-        let comps = br#"[{"id":"c1","name":"API","status":"MAJOROUTAGE","group":{"id":"g","name":"Core"}},
+        let comps =
+            br#"[{"id":"c1","name":"API","status":"MAJOROUTAGE","group":{"id":"g","name":"Core"}},
           {"id":"c2","name":"Web","status":"MINOROUTAGE","group":"Front"},
           {"id":"c3","name":"Docs","status":"UNDERMAINTENANCE","group":null},
           {"id":"c4","name":"Odd","status":"SOMETHINGNEW"}]"#;
         let r = read(summary, comps).expect("parses");
-        assert_eq!(r.status, Severity::Degraded, "HASISSUES: page level is degraded");
+        assert_eq!(
+            r.status,
+            Severity::Degraded,
+            "HASISSUES: page level is degraded"
+        );
         let st: Vec<_> = r.components.iter().map(|c| c.status).collect();
         assert_eq!(
             st,
@@ -314,7 +325,10 @@ mod tests {
         assert_eq!(m.impact, Severity::Maintenance);
         assert_eq!(m.title, "DB upgrade");
         assert_eq!(m.status, "inprogress");
-        assert_eq!(r.rolled_up(Severity::Degraded).status, Severity::MajorOutage);
+        assert_eq!(
+            r.rolled_up(Severity::Degraded).status,
+            Severity::MajorOutage
+        );
     }
 
     #[test]
@@ -352,6 +366,16 @@ mod tests {
         let r = read(br#"{"page":{"status":"Sideways"}}"#, b"[]").expect("parses");
         assert_eq!(r.status, Severity::Unknown);
         assert_eq!(r.note.as_deref(), Some("unknown page status \"sideways\""));
+    }
+
+    #[test]
+    fn every_prefix_is_an_answer_not_a_panic() {
+        for n in 0..SUMMARY_UP.len() {
+            let _ = read(&SUMMARY_UP[..n], COMPONENTS);
+        }
+        for n in 0..COMPONENTS.len() {
+            let _ = read(SUMMARY_UP, &COMPONENTS[..n]);
+        }
     }
 
     #[test]

@@ -234,7 +234,9 @@ fn watched(spec: &ServiceSpec, c: &Component) -> bool {
     spec.components.iter().any(|w| {
         w == &c.id
             || w.eq_ignore_ascii_case(&c.name)
-            || c.group.as_deref().is_some_and(|g| w.eq_ignore_ascii_case(g))
+            || c.group
+                .as_deref()
+                .is_some_and(|g| w.eq_ignore_ascii_case(g))
     })
 }
 

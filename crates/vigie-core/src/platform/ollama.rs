@@ -66,7 +66,12 @@ fn judge(version: Option<&Fetch<'_>>, tags: Option<&Fetch<'_>>) -> (Severity, St
         }
         Some(Fetch::Response { body, .. }) => match json(body)
             .ok()
-            .and_then(|v| v.get("version").and_then(Value::as_str).map(str::trim).map(str::to_string))
+            .and_then(|v| {
+                v.get("version")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .map(str::to_string)
+            })
             .filter(|v| !v.is_empty())
         {
             Some(v) => v,
@@ -167,7 +172,10 @@ mod tests {
         );
         assert_eq!(
             probe(&[ok(VERSION), ok(b"garbage")]),
-            (Severity::Operational, "Ollama 0.12.6, model list unreadable".into())
+            (
+                Severity::Operational,
+                "Ollama 0.12.6, model list unreadable".into()
+            )
         );
     }
 
@@ -175,13 +183,19 @@ mod tests {
     fn refused_is_not_running() {
         assert_eq!(
             probe(&[Fetch::Refused, Fetch::Refused]),
-            (Severity::MajorOutage, "not running (connection refused)".into())
+            (
+                Severity::MajorOutage,
+                "not running (connection refused)".into()
+            )
         );
     }
 
     #[test]
     fn timeouts_and_failures_are_unknown() {
-        assert_eq!(probe(&[Fetch::TimedOut, Fetch::TimedOut]).0, Severity::Unknown);
+        assert_eq!(
+            probe(&[Fetch::TimedOut, Fetch::TimedOut]).0,
+            Severity::Unknown
+        );
         let (s, n) = probe(&[Fetch::Failed("tls handshake".into()), Fetch::Refused]);
         assert_eq!(s, Severity::Unknown);
         assert!(n.contains("tls handshake"));
@@ -190,15 +204,32 @@ mod tests {
 
     #[test]
     fn http_errors() {
-        let e500 = Fetch::Response { status: 500, body: b"" };
+        let e500 = Fetch::Response {
+            status: 500,
+            body: b"",
+        };
         assert_eq!(probe(&[e500.clone(), e500]).0, Severity::MajorOutage);
-        let e401 = Fetch::Response { status: 401, body: b"<html><head></head></html>" };
+        let e401 = Fetch::Response {
+            status: 401,
+            body: b"<html><head></head></html>",
+        };
         assert_eq!(probe(&[e401, ok(TAGS)]).0, Severity::Degraded);
         // Not Ollama: the plain-text root, an HTML page, or JSON without a version.
-        for body in [ROOT, b"<!doctype html><html>".as_slice(), b"{}", b"{\"version\":7}"] {
+        for body in [
+            ROOT,
+            b"<!doctype html><html>".as_slice(),
+            b"{}",
+            b"{\"version\":7}",
+        ] {
             assert_eq!(probe(&[ok(body), ok(TAGS)]).0, Severity::Degraded);
         }
-        let (s, n) = probe(&[ok(VERSION), Fetch::Response { status: 404, body: b"" }]);
+        let (s, n) = probe(&[
+            ok(VERSION),
+            Fetch::Response {
+                status: 404,
+                body: b"",
+            },
+        ]);
         assert_eq!(s, Severity::Degraded);
         assert!(n.contains("404"), "{n}");
         assert_eq!(probe(&[ok(VERSION), Fetch::Refused]).0, Severity::Degraded);

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::model::{is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
+use crate::model::{
+    is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
+};
 use crate::platform::{json, ReadError};
 use crate::text;
 
@@ -144,7 +146,9 @@ fn page_url(v: &Value) -> Option<String> {
 
 /// The array at `key`, or nothing (absent, `null`, a string like `"[]"`, any other type).
 fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -180,7 +184,9 @@ fn incident(v: &Value, kind: IncidentKind, base: Option<&str>) -> Option<Inciden
             status: str_of(u, "status")
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_else(|| status.clone()),
-            text: str_of(u, "body").map(text::html_to_text).unwrap_or_default(),
+            text: str_of(u, "body")
+                .map(text::html_to_text)
+                .unwrap_or_default(),
         })
         .collect();
     // The API lists newest first; the model wants oldest first.
@@ -273,13 +279,20 @@ mod tests {
     fn github_summary_minor_with_packages_partial_outage() {
         let r = read(GITHUB_SUMMARY).expect("reads");
         assert_eq!(r.components.len(), 11);
-        let packages = r.components.iter().find(|c| c.name == "Packages").expect("Packages");
+        let packages = r
+            .components
+            .iter()
+            .find(|c| c.name == "Packages")
+            .expect("Packages");
         assert_eq!(packages.id, "st3j38cctv9l");
         assert_eq!(packages.status, Severity::PartialOutage);
         assert_eq!(packages.group, None);
         assert!(r.components.iter().any(|c| c.name == "Copilot"));
         assert_eq!(
-            r.components.iter().filter(|c| c.status == Severity::Operational).count(),
+            r.components
+                .iter()
+                .filter(|c| c.status == Severity::Operational)
+                .count(),
             10
         );
         assert_eq!(r.incidents.len(), 1);
@@ -294,7 +307,10 @@ mod tests {
         assert_eq!(inc.started_at, at("2022-11-25T14:39:09.542Z"));
         assert_eq!(inc.resolved_at, None);
         assert_eq!(inc.updates.len(), 7);
-        assert!(inc.updates.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+        assert!(
+            inc.updates.windows(2).all(|w| w[0].at <= w[1].at),
+            "oldest first"
+        );
         assert_eq!(
             inc.updates[0].text,
             "We are investigating reports of degraded performance for Packages."
@@ -320,7 +336,10 @@ mod tests {
         assert_eq!(r.status, Severity::Operational);
         // The 2026-09-03 capture has no `only_show_if_degraded: true` component: all six show.
         assert_eq!(r.components.len(), 6);
-        assert!(r.components.iter().all(|c| c.status == Severity::Operational && c.group.is_none()));
+        assert!(r
+            .components
+            .iter()
+            .all(|c| c.status == Severity::Operational && c.group.is_none()));
         assert_eq!(r.components[2].id, "k8w3r06qmzrp");
         assert_eq!(r.components[2].name, "Claude API (api.anthropic.com)");
         assert!(r.incidents.is_empty());
@@ -334,7 +353,10 @@ mod tests {
             .pointer_mut("/components/5")
             .and_then(Value::as_object_mut)
             .expect("6th component");
-        assert_eq!(gov.get("name").and_then(Value::as_str), Some("Claude for Government"));
+        assert_eq!(
+            gov.get("name").and_then(Value::as_str),
+            Some("Claude for Government")
+        );
         gov.insert("only_show_if_degraded".into(), Value::Bool(true));
         let body = serde_json::to_vec(&v).expect("ser");
         let r = read(&body).expect("reads");
@@ -411,7 +433,10 @@ mod tests {
         assert_eq!(r.incidents.len(), 1, "postmortem is over");
         let i = &r.incidents[0];
         assert_eq!(i.title, "Errors & more");
-        assert_eq!(i.url.as_deref(), Some("https://status.example.com/incidents/i1"));
+        assert_eq!(
+            i.url.as_deref(),
+            Some("https://status.example.com/incidents/i1")
+        );
         assert_eq!(i.started_at, at("2026-09-23T10:00:00Z"));
         assert_eq!(i.updates[0].at, at("2026-09-23T10:05:00Z"));
         assert!(i.components.is_empty());
@@ -459,12 +484,18 @@ mod tests {
         assert!(a.is_resolved());
         assert_eq!(a.resolved_at, at("2024-09-16T22:08:39.333Z"));
         assert_eq!(a.components, ["br0l2tvcx85d", "vg70hn9s2tyj"]);
-        assert_eq!(a.updates.last().map(|u| u.status.as_str()), Some("resolved"));
+        assert_eq!(
+            a.updates.last().map(|u| u.status.as_str()),
+            Some("resolved")
+        );
         assert_eq!(b.title, "Disruption with Git SSH");
         assert_eq!(b.impact, Severity::Degraded);
         assert!(b.components.is_empty());
         assert_eq!(b.updates.len(), 6);
-        assert_eq!(b.updates[0].text, "We are currently investigating this issue.");
+        assert_eq!(
+            b.updates[0].text,
+            "We are currently investigating this issue."
+        );
         let br = b
             .updates
             .iter()
@@ -475,7 +506,10 @@ mod tests {
             "We are seeing up to 2% of Git SSH connections failing.\n\nWe have taken suspected problematic hosts out of rotation and are monitoring for recovery and continuing to investigate."
         );
         assert!(b.updates.iter().all(|u| !u.text.contains('<')));
-        assert_eq!(b.updates.last().map(|u| u.status.as_str()), Some("resolved"));
+        assert_eq!(
+            b.updates.last().map(|u| u.status.as_str()),
+            Some("resolved")
+        );
     }
 
     #[test]
@@ -486,9 +520,14 @@ mod tests {
             read_history(br#"{"page":{}}"#),
             Err(ReadError::Shape(m)) if m.contains("incidents")
         ));
-        assert!(matches!(read_history(br#"{"incidents":"[]"}"#), Err(ReadError::Shape(_))));
-        let h = read_history(br#"{"incidents":[{"id":7,"status":"resolved","incident_updates":[
-            {"status":"resolved","created_at":"2026-09-23T10:00:00Z"}]},{"name":"no id"},5,null]}"#)
+        assert!(matches!(
+            read_history(br#"{"incidents":"[]"}"#),
+            Err(ReadError::Shape(_))
+        ));
+        let h = read_history(
+            br#"{"incidents":[{"id":7,"status":"resolved","incident_updates":[
+            {"status":"resolved","created_at":"2026-09-23T10:00:00Z"}]},{"name":"no id"},5,null]}"#,
+        )
         .expect("reads");
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].id, "7");
@@ -506,7 +545,8 @@ mod tests {
         assert!(matches!(read(b"[]"), Err(ReadError::Shape(_))));
         assert!(matches!(read(b"{}"), Err(ReadError::Shape(m)) if m.contains("status.indicator")));
         assert!(matches!(read(b"\"none\""), Err(ReadError::Shape(_))));
-        let r = read(br#"{"status":{"indicator":"apocalyptic"},"components":null}"#).expect("reads");
+        let r =
+            read(br#"{"status":{"indicator":"apocalyptic"},"components":null}"#).expect("reads");
         assert_eq!(r.status, Severity::Unknown);
         assert!(r.note.as_deref().unwrap_or("").contains("apocalyptic"));
         // Wrong types everywhere: no panic, nothing invented.

@@ -1,0 +1,160 @@
+//! Find out what a status-page URL is (for `vigie add URL` and the window's "add a page"):
+//! GET the candidate endpoints in order, classify each answer, then read the page once so the user
+//! sees a preview before anything is saved.
+
+use std::time::Duration;
+
+use crate::fetch;
+use crate::model::Reading;
+use crate::platform::{self, detect, Kind};
+use crate::service::ServiceSpec;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{0:?} is not an http(s) URL")]
+    BadUrl(String),
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+    #[error("no known status-page platform answered at {url} (tried: {tried})")]
+    Unknown { url: String, tried: String },
+    #[error("detected {kind} at {url}, but reading it failed: {error}")]
+    Unreadable {
+        kind: Kind,
+        url: String,
+        error: String,
+    },
+}
+
+/// A detected page, ready to be saved, with what it says now.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    pub spec: ServiceSpec,
+    pub reading: Reading,
+}
+
+pub async fn discover(url: &str, timeout: Duration) -> Result<Discovered, DiscoverError> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| DiscoverError::BadUrl(url.into()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
+        return Err(DiscoverError::BadUrl(url.into()));
+    }
+    let client = fetch::client(timeout)?;
+    let mut tried = Vec::new();
+    for candidate in detect::probe_urls(url.trim()) {
+        let resp = match fetch::get(&client, &candidate, None, timeout).await {
+            Ok(r) if (200..300).contains(&r.status) => r,
+            Ok(r) => {
+                tried.push(format!("{candidate} → HTTP {}", r.status));
+                continue;
+            }
+            Err(e) => {
+                tried.push(format!("{candidate} → {e}"));
+                continue;
+            }
+        };
+        let Some(d) = detect::classify(&candidate, &resp.body) else {
+            tried.push(format!("{candidate} → not recognised"));
+            continue;
+        };
+        let host = url::Url::parse(&d.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "page".into());
+        let spec = ServiceSpec {
+            id: id_from_host(&host),
+            name: d
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(host),
+            kind: d.kind,
+            url: d.url.clone(),
+            components: Vec::new(),
+            product: None,
+            page_id: None,
+            page_url: None,
+            enabled: true,
+            confirm: 1,
+            note: None,
+        };
+        let reading = read_once(&client, &spec, timeout).await.map_err(|error| {
+            DiscoverError::Unreadable {
+                kind: d.kind,
+                url: d.url.clone(),
+                error,
+            }
+        })?;
+        return Ok(Discovered { spec, reading });
+    }
+    Err(DiscoverError::Unknown {
+        url: url.into(),
+        tried: tried.join("; "),
+    })
+}
+
+async fn read_once(
+    client: &reqwest::Client,
+    spec: &ServiceSpec,
+    timeout: Duration,
+) -> Result<Reading, String> {
+    let eps = platform::endpoints(spec).map_err(|e| e.to_string())?;
+    let mut bodies = Vec::new();
+    for u in &eps {
+        let r = fetch::get(client, u, None, timeout)
+            .await
+            .map_err(|e| format!("{u}: {e}"))?;
+        if !(200..300).contains(&r.status) {
+            return Err(format!(
+                "{u}: {}",
+                fetch::describe_status(r.status, &r.body)
+            ));
+        }
+        bodies.push(r.body);
+    }
+    let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
+    platform::read(spec, &refs)
+        .map(|r| platform::finish(spec, r))
+        .map_err(|e| e.to_string())
+}
+
+/// "status.example.com" → "example"; "127.0.0.1" → "page-127-0-0-1".
+pub fn id_from_host(host: &str) -> String {
+    let parts: Vec<&str> = host
+        .split('.')
+        .filter(|p| {
+            !matches!(
+                *p,
+                "status" | "www" | "com" | "io" | "ai" | "co" | "org" | "net" | "app"
+            )
+        })
+        .collect();
+    let raw = if parts.is_empty() {
+        host.to_string()
+    } else {
+        parts.join("-")
+    };
+    let mut id: String = raw
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if id.starts_with(|c: char| c.is_ascii_digit()) {
+        id = format!("page-{id}");
+    }
+    id.trim_matches('-').chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_hosts() {
+        assert_eq!(id_from_host("status.openai.com"), "openai");
+        assert_eq!(id_from_host("www.githubstatus.com"), "githubstatus");
+        assert_eq!(id_from_host("127.0.0.1"), "page-127-0-0-1");
+        assert_eq!(
+            id_from_host("status.smith.langchain.com"),
+            "smith-langchain"
+        );
+    }
+}
