@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod model;
 pub mod platform;
 pub mod poller;
+pub mod policy;
 pub mod service;
 pub mod snapshot;
 pub mod store;

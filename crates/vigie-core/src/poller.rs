@@ -202,7 +202,7 @@ impl Engine {
         // Every distinct URL once, current state and due history together.
         let mut urls: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
-        let mut plan: Vec<(ServiceSpec, Result<Vec<String>, String>, Option<String>)> = Vec::new();
+        let mut plan: Vec<Planned> = Vec::new();
         for s in due {
             let eps = platform::endpoints(&s).map_err(|e| e.to_string());
             let hist = platform::history_endpoint(&s).filter(|_| {
@@ -377,8 +377,9 @@ impl Engine {
         self.store.transaction(|tx| {
             for u in &urls {
                 if let Some(Ok(r)) = results.get(u) {
+                    // Only answers with validators are worth keeping; a 304 changed nothing.
                     if (200..300).contains(&r.status)
-                        && (r.etag.is_some() || r.last_modified.is_some() || r.not_modified)
+                        && (r.etag.is_some() || r.last_modified.is_some())
                         && !r.not_modified
                     {
                         tx.put_cache(
@@ -419,6 +420,9 @@ impl Engine {
         })
     }
 }
+
+/// A due service: its current-state endpoints (or why there are none) and its history URL if due.
+type Planned = (ServiceSpec, Result<Vec<String>, String>, Option<String>);
 
 struct Write {
     state: ServiceState,

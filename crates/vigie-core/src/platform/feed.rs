@@ -700,6 +700,16 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_is_an_error_or_a_reading() {
+        for body in [GITHUB_ATOM, GITHUB_RSS, AZURE_EMPTY, XAI.as_bytes()] {
+            for n in (0..body.len()).step_by(53) {
+                let _ = read(&body[..n]);
+                let _ = entries(&body[..n]);
+            }
+        }
+    }
+
+    #[test]
     fn odd_inputs_do_not_panic() {
         for body in [
             &b"<rss><channel><item/></channel></rss>"[..],

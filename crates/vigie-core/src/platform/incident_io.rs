@@ -106,21 +106,32 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
     // Ongoing incidents (both bodies, merged by id) and in-progress maintenances.
     let mut incidents: Vec<Incident> = Vec::new();
     let mut affected: Vec<(&Value, Option<Severity>)> = Vec::new();
+    // (list, kind, does the item need to *say* it is in progress?) — the proxy's
+    // `scheduled_maintenances` mixes upcoming and running ones; the widget's lists are separate.
     let sources = [
-        (arr(s, "ongoing_incidents"), IncidentKind::Incident),
-        (arr(&w, "ongoing_incidents"), IncidentKind::Incident),
+        (arr(s, "ongoing_incidents"), IncidentKind::Incident, false),
+        (arr(&w, "ongoing_incidents"), IncidentKind::Incident, false),
         (
             arr(&w, "in_progress_maintenances"),
             IncidentKind::Maintenance,
+            false,
         ),
-        (arr(s, "scheduled_maintenances"), IncidentKind::Maintenance),
         (
             arr(s, "in_progress_maintenances"),
             IncidentKind::Maintenance,
+            false,
+        ),
+        (
+            arr(s, "scheduled_maintenances"),
+            IncidentKind::Maintenance,
+            true,
         ),
     ];
-    for (list, kind) in sources {
+    for (list, kind, must_say) in sources {
         for v in list {
+            if must_say && str_of(v, "status").map(lifecycle).as_deref() != Some("in_progress") {
+                continue;
+            }
             let Some(inc) = incident(v, kind, page_url.as_deref(), &mut notes) else {
                 continue;
             };
@@ -638,7 +649,8 @@ mod tests {
           "scheduled_maintenances":[{"id":"01LATER","name":"Later","status":"maintenance_scheduled"}]}"#;
         let proxy = proxy_with(serde_json::json!({"scheduled_maintenances": [
             {"id":"01PROXYM","name":"Proxy maint","status":"maintenance_in_progress"},
-            {"id":"01FUTURE","name":"Future","status":"maintenance_scheduled"}]}));
+            {"id":"01FUTURE","name":"Future","status":"maintenance_scheduled"},
+            {"id":"01NOWORD","name":"No word"}]}));
         let r = read(widget, &proxy).expect("reads");
         let ids: Vec<&str> = r.incidents.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["01MAINT", "01PROXYM"]);
@@ -667,6 +679,16 @@ mod tests {
         let r = read(WIDGET, &body).expect("reads");
         assert_eq!(r.components.len(), 33);
         assert!(!r.components.iter().any(|c| c.name == "Ads Manager"));
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_or_a_reading() {
+        for n in (0..PROXY.len()).step_by(41) {
+            assert!(read(WIDGET, &PROXY[..n]).is_err());
+        }
+        for n in (0..WIDGET.len()).step_by(3) {
+            assert!(read(&WIDGET[..n], PROXY).is_err());
+        }
     }
 
     #[test]

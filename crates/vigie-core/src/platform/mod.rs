@@ -160,7 +160,11 @@ pub fn read(spec: &ServiceSpec, bodies: &[&[u8]]) -> Result<Reading, ReadError> 
         Kind::IncidentIo => incident_io::read(bodies[0], bodies[1]),
         Kind::Instatus => instatus::read(bodies[0], bodies[1]),
         Kind::Betterstack => betterstack::read(bodies[0]),
-        Kind::GoogleCloud => google_cloud::read(bodies[0], spec.product.as_deref()),
+        Kind::GoogleCloud => google_cloud::read_with_base(
+            bodies[0],
+            spec.product.as_deref(),
+            spec.url.trim_end_matches('/'),
+        ),
         Kind::Feed => feed::read(bodies[0]),
         Kind::Flashduty => flashduty::read(bodies[0]),
         Kind::Ollama | Kind::Http => Err(ReadError::Config(format!(

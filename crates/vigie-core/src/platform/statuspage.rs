@@ -536,6 +536,21 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_is_an_error_or_a_reading() {
+        for body in [
+            GITHUB_SUMMARY,
+            CLAUDE_SUMMARY,
+            GITHUB_INCIDENTS,
+            GITHUB_MAINTENANCE,
+        ] {
+            for n in (0..body.len()).step_by(37) {
+                assert!(read(&body[..n]).is_err() || n == 0 || body[..n].ends_with(b"}"));
+                let _ = read_history(&body[..n]);
+            }
+        }
+    }
+
+    #[test]
     fn errors_and_odd_shapes() {
         let html = b"<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head></html>";
         assert_eq!(read(html), Err(ReadError::Html));

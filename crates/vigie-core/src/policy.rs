@@ -1,0 +1,902 @@
+//! Notification policy: the events of one poll cycle → the desktop notifications to show.
+//!
+//! Pure (no I/O, no clock: `now` and the local UTC offset are passed in) so every rule is a row in
+//! a table test, and the tray app only has to hand the result to the desktop. The rules:
+//! * nothing when notifications are disabled or paused; muted and snoozed services never notify;
+//! * a status change to a status at or above the threshold notifies; changes of one cycle that share
+//!   the new status are coalesced into one notice ("ChatGPT and Codex: partial outage");
+//! * going from at-or-above the threshold back to operational is a recovery (if `recovery`);
+//! * maintenance start/end only with `maintenance` on; provider incident updates only with `updates`
+//!   on (opt-in: they are chatty);
+//! * during quiet hours only major outages get through;
+//! * never for `Unreachable`/`Reachable`: a page we could not read is not an outage (the engine
+//!   raises no events at all when offline or on the first reading).
+//!
+//! A status change *to* `maintenance` is left to the `MaintenanceStarted` event of the same cycle,
+//! so maintenance is told once; this is also why the threshold is never lower than `degraded`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Notifications;
+use crate::model::{Incident, IncidentKind, Severity};
+use crate::snapshot::{ServiceState, Snapshot};
+use crate::transitions::{Change, Event};
+
+/// How loudly to tell (maps to the freedesktop urgency hint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Low,
+    Normal,
+    Critical,
+}
+
+impl Urgency {
+    /// Problems map by severity; anything better than degraded (recoveries, maintenance) is low.
+    pub fn for_status(s: Severity) -> Urgency {
+        match s {
+            Severity::MajorOutage => Urgency::Critical,
+            Severity::PartialOutage | Severity::Degraded => Urgency::Normal,
+            _ => Urgency::Low,
+        }
+    }
+}
+
+/// One desktop notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub summary: String,
+    pub body: String,
+    pub urgency: Urgency,
+    /// The services it is about, in snapshot order.
+    pub service_ids: Vec<String>,
+    /// The incident to open when clicked: (service id, incident id).
+    pub incident: Option<(String, String)>,
+}
+
+/// The user's transient choices and the clock.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub now: DateTime<Utc>,
+    /// Local time = UTC + this many minutes (for quiet hours).
+    pub local_offset_minutes: i32,
+    /// "Pause notifications" from the tray.
+    pub paused_until: Option<DateTime<Utc>>,
+    /// Service id → snoozed until.
+    pub snoozed: HashMap<String, DateTime<Utc>>,
+}
+
+impl Context {
+    pub fn paused(&self) -> bool {
+        self.paused_until.is_some_and(|t| t > self.now)
+    }
+
+    fn snoozed(&self, service: &str) -> bool {
+        self.snoozed.get(service).is_some_and(|t| *t > self.now)
+    }
+
+    /// Is `now` inside the local-time window `(start, end)` (minutes since midnight; may wrap)?
+    pub fn in_quiet_hours(&self, window: Option<(u32, u32)>) -> bool {
+        let Some((start, end)) = window else {
+            return false;
+        };
+        let local = self.now + Duration::minutes(i64::from(self.local_offset_minutes));
+        let m = local.hour() * 60 + local.minute();
+        match start.cmp(&end) {
+            std::cmp::Ordering::Equal => false,
+            std::cmp::Ordering::Less => start <= m && m < end,
+            std::cmp::Ordering::Greater => m >= start || m < end,
+        }
+    }
+}
+
+/// Longest provider text put in a body, in characters.
+pub const TEXT_MAX: usize = 200;
+
+/// Decide what to tell about one cycle. `snapshot` is the state after the cycle.
+pub fn notices(
+    events: &[Event],
+    snapshot: &Snapshot,
+    cfg: &Notifications,
+    ctx: &Context,
+) -> Vec<Notice> {
+    if !cfg.enabled || ctx.paused() {
+        return Vec::new();
+    }
+    let threshold = cfg.threshold.max(Severity::Degraded);
+    let quiet = ctx.in_quiet_hours(cfg.quiet_hours);
+    let muted: HashSet<&str> = cfg.muted.iter().map(String::as_str).collect();
+    let events: Vec<&Event> = events
+        .iter()
+        .filter(|e| !muted.contains(e.service.as_str()) && !ctx.snoozed(&e.service))
+        .collect();
+    let order = |id: &str| {
+        snapshot
+            .services
+            .iter()
+            .position(|s| s.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let name_of = |e: &Event| {
+        state(snapshot, &e.service)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| e.name.clone())
+    };
+
+    // Status changes: the last one per service wins (a cycle normally has at most one).
+    let mut down: Vec<(Severity, Severity, &Event)> = Vec::new();
+    let mut recovered: Vec<&Event> = Vec::new();
+    let mut told: HashSet<&str> = HashSet::new();
+    for e in &events {
+        if let Change::StatusChanged { from, to } = e.change {
+            down.retain(|(_, _, d)| d.service != e.service);
+            recovered.retain(|d| d.service != e.service);
+            if to >= threshold {
+                down.push((to, from, e));
+            } else if to == Severity::Operational && from >= threshold {
+                recovered.push(e);
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+
+    // Problems, worst first; one notice per new status.
+    let mut statuses: Vec<Severity> = down.iter().map(|(s, _, _)| *s).collect();
+    statuses.sort_by(|a, b| b.cmp(a));
+    statuses.dedup();
+    let down_ids: HashSet<&str> = down.iter().map(|(_, _, e)| e.service.as_str()).collect();
+    for status in statuses {
+        if quiet && status != Severity::MajorOutage {
+            continue;
+        }
+        let mut group: Vec<(Severity, &Event)> = down
+            .iter()
+            .filter(|(s, _, _)| *s == status)
+            .map(|(_, from, e)| (*from, *e))
+            .collect();
+        group.sort_by_key(|(_, e)| order(&e.service));
+        let names: Vec<String> = group.iter().map(|(_, e)| name_of(e)).collect();
+        let mut lines: Vec<String> = Vec::new();
+        let mut seen_text = HashSet::new();
+        let mut incident = None;
+        for (from, e) in &group {
+            let svc = state(snapshot, &e.service);
+            let inc = svc.and_then(worst_incident);
+            if let Some(i) = inc {
+                if incident.is_none() {
+                    incident = Some((e.service.clone(), i.id.clone()));
+                }
+                let text = describe(i);
+                if seen_text.insert(text.clone()) {
+                    lines.push(if group.len() > 1 {
+                        format!("{}: {text}", name_of(e))
+                    } else {
+                        text
+                    });
+                }
+            } else if *from > status && *from >= threshold && group.len() == 1 {
+                lines.push(format!("Improved from {}.", from.label()));
+            }
+        }
+        if let Some(alt) = alternatives(snapshot, &down_ids) {
+            lines.push(alt);
+        }
+        out.push(Notice {
+            summary: format!("{}: {}", join_names(&names), status.label()),
+            body: lines.join("\n"),
+            urgency: Urgency::for_status(status),
+            service_ids: group.iter().map(|(_, e)| e.service.clone()).collect(),
+            incident,
+        });
+        told.extend(group.iter().map(|(_, e)| e.service.as_str()));
+    }
+
+    // Recoveries, coalesced.
+    if cfg.recovery && !quiet && !recovered.is_empty() {
+        recovered.sort_by_key(|e| order(&e.service));
+        let names: Vec<String> = recovered.iter().map(|e| name_of(e)).collect();
+        let closing = recovered.iter().find_map(|e| {
+            events.iter().find_map(|x| match &x.change {
+                Change::IncidentResolved { incident } if x.service == e.service => {
+                    Some((e.service.clone(), incident))
+                }
+                _ => None,
+            })
+        });
+        let body = closing
+            .as_ref()
+            .map(|(_, i)| describe(i))
+            .unwrap_or_else(|| {
+                if names.len() == 1 {
+                    "Back to operational.".into()
+                } else {
+                    "All back to operational.".into()
+                }
+            });
+        out.push(Notice {
+            summary: format!("{}: recovered", join_names(&names)),
+            body,
+            urgency: Urgency::Low,
+            service_ids: recovered.iter().map(|e| e.service.clone()).collect(),
+            incident: closing.map(|(s, i)| (s, i.id.clone())),
+        });
+        told.extend(recovered.iter().map(|e| e.service.as_str()));
+    }
+
+    if quiet {
+        return out;
+    }
+
+    for e in &events {
+        let name = name_of(e);
+        let notice = match &e.change {
+            Change::MaintenanceStarted { incident } if cfg.maintenance => Some((
+                format!("{name}: maintenance started"),
+                incident,
+                Urgency::Low,
+            )),
+            Change::MaintenanceEnded { incident } if cfg.maintenance => Some((
+                format!("{name}: maintenance ended"),
+                incident,
+                Urgency::Low,
+            )),
+            // An incident that came with a status change was already told above.
+            Change::IncidentOpened { incident }
+                if cfg.updates && !told.contains(e.service.as_str()) =>
+            {
+                Some((
+                    format!("{name}: new incident"),
+                    incident,
+                    Urgency::for_status(incident.impact).min(Urgency::Normal),
+                ))
+            }
+            Change::IncidentUpdated { incident } if cfg.updates => Some((
+                format!("{name}: incident update"),
+                incident,
+                Urgency::Low,
+            )),
+            Change::IncidentResolved { incident }
+                if cfg.updates && !told.contains(e.service.as_str()) =>
+            {
+                Some((
+                    format!("{name}: incident resolved"),
+                    incident,
+                    Urgency::Low,
+                ))
+            }
+            _ => None,
+        };
+        if let Some((summary, incident, urgency)) = notice {
+            out.push(Notice {
+                summary,
+                body: describe(incident),
+                urgency,
+                service_ids: vec![e.service.clone()],
+                incident: Some((e.service.clone(), incident.id.clone())),
+            });
+        }
+    }
+    out
+}
+
+fn state<'a>(snapshot: &'a Snapshot, id: &str) -> Option<&'a ServiceState> {
+    snapshot.services.iter().find(|s| s.id == id)
+}
+
+/// The active incident that best explains a problem: worst impact, then most recent.
+fn worst_incident(s: &ServiceState) -> Option<&Incident> {
+    s.incidents
+        .iter()
+        .filter(|i| i.kind == IncidentKind::Incident && !i.is_resolved())
+        .max_by_key(|i| {
+            (
+                i.impact,
+                i.latest_update().and_then(|u| u.at).or(i.started_at),
+            )
+        })
+}
+
+/// "Title — latest provider words" (truncated).
+fn describe(i: &Incident) -> String {
+    let text = i
+        .latest_update()
+        .map(|u| u.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    match text {
+        Some(t) if t != i.title => format!("{} — {}", i.title, truncate(&t, TEXT_MAX)),
+        _ => i.title.clone(),
+    }
+}
+
+/// "Claude and Gemini API (Google Cloud) are operational." — what still works.
+fn alternatives(snapshot: &Snapshot, down: &HashSet<&str>) -> Option<String> {
+    let ok: Vec<String> = snapshot
+        .services
+        .iter()
+        .filter(|s| !down.contains(s.id.as_str()))
+        .filter(|s| s.reachable && s.status == Severity::Operational)
+        .map(|s| s.name.clone())
+        .collect();
+    match ok.len() {
+        0 => None,
+        1 => Some(format!("{} is operational.", ok[0])),
+        _ => Some(format!("{} are operational.", join_names(&ok))),
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// At most `max` characters, cut at a word boundary when one is near, with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(sp) if sp >= cut.len() * 3 / 4 => &cut[..sp],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IncidentUpdate;
+    use crate::platform::Kind;
+    use chrono::TimeZone;
+    use Severity::*;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 4, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn inc(id: &str, kind: IncidentKind, impact: Severity, text: &str) -> Incident {
+        Incident {
+            id: id.into(),
+            kind,
+            title: format!("Title {id}"),
+            status: "investigating".into(),
+            impact,
+            started_at: Some(t0()),
+            resolved_at: None,
+            url: None,
+            components: vec![],
+            updates: vec![IncidentUpdate {
+                at: Some(t0()),
+                status: "investigating".into(),
+                text: text.into(),
+            }],
+        }
+    }
+
+    fn svc(id: &str, name: &str, status: Severity, reachable: bool) -> ServiceState {
+        ServiceState {
+            id: id.into(),
+            name: name.into(),
+            kind: Kind::Statuspage,
+            page_url: format!("https://{id}.example"),
+            status,
+            reachable,
+            stale: false,
+            error: None,
+            components: vec![],
+            incidents: vec![],
+            since: None,
+            fetched_at: None,
+            checked_at: None,
+            note: None,
+        }
+    }
+
+    fn ev(id: &str, name: &str, change: Change) -> Event {
+        Event {
+            service: id.into(),
+            name: name.into(),
+            at: t0(),
+            change,
+        }
+    }
+
+    fn st(id: &str, from: Severity, to: Severity) -> Event {
+        let name = match id {
+            "chatgpt" => "ChatGPT",
+            "codex" => "Codex",
+            "sora" => "Sora",
+            "claude" => "Claude",
+            "gemini" => "Gemini API (Google Cloud)",
+            other => other,
+        };
+        ev(id, name, Change::StatusChanged { from, to })
+    }
+
+    /// ChatGPT, Codex, Sora, Claude, Gemini with the given statuses (None = unreachable).
+    fn snap(statuses: [Option<Severity>; 5]) -> Snapshot {
+        let ids = [
+            ("chatgpt", "ChatGPT"),
+            ("codex", "Codex"),
+            ("sora", "Sora"),
+            ("claude", "Claude"),
+            ("gemini", "Gemini API (Google Cloud)"),
+        ];
+        let services = ids
+            .iter()
+            .zip(statuses)
+            .map(|((id, name), s)| match s {
+                Some(s) => svc(id, name, s, true),
+                None => svc(id, name, Unknown, false),
+            })
+            .collect();
+        Snapshot::new(t0(), true, services)
+    }
+
+    fn summaries(n: &[Notice]) -> Vec<String> {
+        n.iter()
+            .map(|n| format!("{} [{:?}]", n.summary, n.urgency))
+            .collect()
+    }
+
+    const OK: Option<Severity> = Some(Operational);
+
+    #[test]
+    fn table() {
+        let on = Notifications::default();
+        let with = |f: &dyn Fn(&mut Notifications)| {
+            let mut n = Notifications::default();
+            f(&mut n);
+            n
+        };
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let maint = inc("m1", IncidentKind::Maintenance, Maintenance, "Upgrading");
+        let incident = inc("i1", IncidentKind::Incident, MajorOutage, "We are looking");
+
+        type Case = (
+            &'static str,
+            Vec<Event>,
+            Snapshot,
+            Notifications,
+            Context,
+            &'static [&'static str],
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "one service down",
+                vec![st("chatgpt", Operational, PartialOutage)],
+                snap([Some(PartialOutage), OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &["ChatGPT: partial outage [Normal]"],
+            ),
+            (
+                "two sharing a status coalesce",
+                vec![
+                    st("chatgpt", Operational, PartialOutage),
+                    st("codex", Operational, PartialOutage),
+                ],
+                snap([Some(PartialOutage), Some(PartialOutage), OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &["ChatGPT and Codex: partial outage [Normal]"],
+            ),
+            (
+                "three coalesce with commas, in snapshot order",
+                vec![
+                    st("sora", Operational, MajorOutage),
+                    st("chatgpt", Operational, MajorOutage),
+                    st("codex", Degraded, MajorOutage),
+                ],
+                snap([
+                    Some(MajorOutage),
+                    Some(MajorOutage),
+                    Some(MajorOutage),
+                    OK,
+                    OK,
+                ]),
+                on.clone(),
+                ctx.clone(),
+                &["ChatGPT, Codex and Sora: major outage [Critical]"],
+            ),
+            (
+                "different statuses: one notice each, worst first",
+                vec![
+                    st("chatgpt", Operational, Degraded),
+                    st("claude", Operational, MajorOutage),
+                ],
+                snap([Some(Degraded), OK, OK, Some(MajorOutage), OK]),
+                on.clone(),
+                ctx.clone(),
+                &[
+                    "Claude: major outage [Critical]",
+                    "ChatGPT: degraded [Normal]",
+                ],
+            ),
+            (
+                "below threshold stays silent",
+                vec![st("chatgpt", Operational, Degraded)],
+                snap([Some(Degraded), OK, OK, OK, OK]),
+                with(&|n| n.threshold = PartialOutage),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "worsening above threshold notifies",
+                vec![st("chatgpt", PartialOutage, MajorOutage)],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &["ChatGPT: major outage [Critical]"],
+            ),
+            (
+                "recovery",
+                vec![st("claude", MajorOutage, Operational)],
+                snap([OK, OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &["Claude: recovered [Low]"],
+            ),
+            (
+                "recoveries coalesce",
+                vec![
+                    st("claude", Degraded, Operational),
+                    st("chatgpt", PartialOutage, Operational),
+                ],
+                snap([OK, OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &["ChatGPT and Claude: recovered [Low]"],
+            ),
+            (
+                "recovery off",
+                vec![st("claude", MajorOutage, Operational)],
+                snap([OK, OK, OK, OK, OK]),
+                with(&|n| n.recovery = false),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "recovery from below threshold is not news",
+                vec![st("claude", Degraded, Operational)],
+                snap([OK, OK, OK, OK, OK]),
+                with(&|n| n.threshold = PartialOutage),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "unreachable and reachable never notify",
+                vec![
+                    ev(
+                        "chatgpt",
+                        "ChatGPT",
+                        Change::Unreachable {
+                            error: "HTTP 503".into(),
+                        },
+                    ),
+                    ev("claude", "Claude", Change::Reachable),
+                ],
+                snap([None, OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "disabled",
+                vec![st("chatgpt", Operational, MajorOutage)],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                with(&|n| n.enabled = false),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "paused",
+                vec![st("chatgpt", Operational, MajorOutage)],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                on.clone(),
+                Context {
+                    paused_until: Some(t0() + Duration::hours(1)),
+                    ..ctx.clone()
+                },
+                &[],
+            ),
+            (
+                "pause expired",
+                vec![st("chatgpt", Operational, MajorOutage)],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                on.clone(),
+                Context {
+                    paused_until: Some(t0() - Duration::minutes(1)),
+                    ..ctx.clone()
+                },
+                &["ChatGPT: major outage [Critical]"],
+            ),
+            (
+                "muted service never notifies, others still do",
+                vec![
+                    st("chatgpt", Operational, MajorOutage),
+                    st("codex", Operational, MajorOutage),
+                ],
+                snap([Some(MajorOutage), Some(MajorOutage), OK, OK, OK]),
+                with(&|n| n.muted = vec!["chatgpt".into()]),
+                ctx.clone(),
+                &["Codex: major outage [Critical]"],
+            ),
+            (
+                "snoozed service never notifies",
+                vec![st("chatgpt", MajorOutage, Operational)],
+                snap([OK, OK, OK, OK, OK]),
+                on.clone(),
+                Context {
+                    snoozed: HashMap::from([("chatgpt".into(), t0() + Duration::hours(2))]),
+                    ..ctx.clone()
+                },
+                &[],
+            ),
+            (
+                "expired snooze notifies again",
+                vec![st("chatgpt", Operational, Degraded)],
+                snap([Some(Degraded), OK, OK, OK, OK]),
+                on.clone(),
+                Context {
+                    snoozed: HashMap::from([("chatgpt".into(), t0())]),
+                    ..ctx.clone()
+                },
+                &["ChatGPT: degraded [Normal]"],
+            ),
+            (
+                // 12:00 UTC + 660 min = 23:00 local, inside 22:00-07:00.
+                "quiet hours: only major outages",
+                vec![
+                    st("chatgpt", Operational, PartialOutage),
+                    st("claude", Operational, MajorOutage),
+                    st("sora", MajorOutage, Operational),
+                ],
+                snap([Some(PartialOutage), OK, OK, Some(MajorOutage), OK]),
+                with(&|n| n.quiet_hours = Some((22 * 60, 7 * 60))),
+                Context {
+                    local_offset_minutes: 660,
+                    ..ctx.clone()
+                },
+                &["Claude: major outage [Critical]"],
+            ),
+            (
+                // 12:00 UTC + 120 min = 14:00 local, outside 22:00-07:00.
+                "outside quiet hours everything goes",
+                vec![st("chatgpt", Operational, PartialOutage)],
+                snap([Some(PartialOutage), OK, OK, OK, OK]),
+                with(&|n| n.quiet_hours = Some((22 * 60, 7 * 60))),
+                Context {
+                    local_offset_minutes: 120,
+                    ..ctx.clone()
+                },
+                &["ChatGPT: partial outage [Normal]"],
+            ),
+            (
+                "maintenance off by default; the status change to maintenance is silent",
+                vec![
+                    st("chatgpt", Operational, Maintenance),
+                    ev(
+                        "chatgpt",
+                        "ChatGPT",
+                        Change::MaintenanceStarted {
+                            incident: maint.clone(),
+                        },
+                    ),
+                ],
+                snap([Some(Maintenance), OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "maintenance on: start and end, told once",
+                vec![
+                    st("chatgpt", Operational, Maintenance),
+                    ev(
+                        "chatgpt",
+                        "ChatGPT",
+                        Change::MaintenanceStarted {
+                            incident: maint.clone(),
+                        },
+                    ),
+                    ev(
+                        "claude",
+                        "Claude",
+                        Change::MaintenanceEnded {
+                            incident: maint.clone(),
+                        },
+                    ),
+                ],
+                snap([Some(Maintenance), OK, OK, OK, OK]),
+                with(&|n| n.maintenance = true),
+                ctx.clone(),
+                &[
+                    "ChatGPT: maintenance started [Low]",
+                    "Claude: maintenance ended [Low]",
+                ],
+            ),
+            (
+                "incident updates are opt-in",
+                vec![ev(
+                    "chatgpt",
+                    "ChatGPT",
+                    Change::IncidentUpdated {
+                        incident: incident.clone(),
+                    },
+                )],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                on.clone(),
+                ctx.clone(),
+                &[],
+            ),
+            (
+                "incident updates when asked; an opening told with its status change is not repeated",
+                vec![
+                    st("chatgpt", Operational, MajorOutage),
+                    ev(
+                        "chatgpt",
+                        "ChatGPT",
+                        Change::IncidentOpened {
+                            incident: incident.clone(),
+                        },
+                    ),
+                    ev(
+                        "claude",
+                        "Claude",
+                        Change::IncidentUpdated {
+                            incident: incident.clone(),
+                        },
+                    ),
+                ],
+                snap([Some(MajorOutage), OK, OK, OK, OK]),
+                with(&|n| n.updates = true),
+                ctx.clone(),
+                &[
+                    "ChatGPT: major outage [Critical]",
+                    "Claude: incident update [Low]",
+                ],
+            ),
+        ];
+        for (name, events, snapshot, cfg, ctx, want) in cases {
+            let got = summaries(&notices(&events, &snapshot, &cfg, &ctx));
+            assert_eq!(got, want, "case: {name}");
+        }
+    }
+
+    #[test]
+    fn down_body_names_incident_and_alternatives() {
+        let long = "word ".repeat(100);
+        let mut s = snap([Some(MajorOutage), OK, None, OK, OK]);
+        s.services[0].incidents = vec![
+            inc("old", IncidentKind::Incident, Degraded, "minor thing"),
+            inc("big", IncidentKind::Incident, MajorOutage, &long),
+            inc("m", IncidentKind::Maintenance, Maintenance, "maint"),
+        ];
+        let n = notices(
+            &[st("chatgpt", Operational, MajorOutage)],
+            &s,
+            &Notifications::default(),
+            &Context {
+                now: t0(),
+                ..Context::default()
+            },
+        );
+        assert_eq!(n.len(), 1);
+        let n = &n[0];
+        assert_eq!(n.incident, Some(("chatgpt".into(), "big".into())));
+        assert_eq!(n.service_ids, vec!["chatgpt".to_string()]);
+        let lines: Vec<&str> = n.body.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", n.body);
+        assert!(lines[0].starts_with("Title big — word word"), "{}", lines[0]);
+        assert!(lines[0].ends_with('…'));
+        assert!(lines[0].chars().count() <= "Title big — ".len() + TEXT_MAX);
+        // Sora is unreachable: not offered as an alternative.
+        assert_eq!(
+            lines[1],
+            "Codex, Claude and Gemini API (Google Cloud) are operational."
+        );
+    }
+
+    #[test]
+    fn coalesced_body_prefixes_names_and_dedupes_shared_incident() {
+        let shared = inc("s", IncidentKind::Incident, PartialOutage, "Elevated errors");
+        let mut s = snap([Some(PartialOutage), Some(PartialOutage), OK, OK, Some(Degraded)]);
+        s.services[0].incidents = vec![shared.clone()];
+        s.services[1].incidents = vec![shared];
+        let n = notices(
+            &[
+                st("chatgpt", Operational, PartialOutage),
+                st("codex", Operational, PartialOutage),
+            ],
+            &s,
+            &Notifications::default(),
+            &Context {
+                now: t0(),
+                ..Context::default()
+            },
+        );
+        assert_eq!(n.len(), 1);
+        assert_eq!(
+            n[0].body,
+            "ChatGPT: Title s — Elevated errors\nSora and Claude are operational."
+        );
+        assert_eq!(n[0].incident, Some(("chatgpt".into(), "s".into())));
+    }
+
+    #[test]
+    fn recovery_body_uses_closing_words() {
+        let mut closed = inc("i9", IncidentKind::Incident, MajorOutage, "All fixed now.");
+        closed.resolved_at = Some(t0());
+        let n = notices(
+            &[
+                st("claude", MajorOutage, Operational),
+                ev(
+                    "claude",
+                    "Claude",
+                    Change::IncidentResolved { incident: closed },
+                ),
+            ],
+            &snap([OK, OK, OK, OK, OK]),
+            &Notifications::default(),
+            &Context {
+                now: t0(),
+                ..Context::default()
+            },
+        );
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].summary, "Claude: recovered");
+        assert_eq!(n[0].body, "Title i9 — All fixed now.");
+        assert_eq!(n[0].incident, Some(("claude".into(), "i9".into())));
+    }
+
+    #[test]
+    fn quiet_hours_windows() {
+        let at = |h: u32, m: u32| Context {
+            now: Utc
+                .with_ymd_and_hms(2025, 1, 1, h, m, 0)
+                .single()
+                .unwrap_or_default(),
+            ..Context::default()
+        };
+        let wrap = Some((22 * 60, 7 * 60));
+        assert!(at(23, 0).in_quiet_hours(wrap));
+        assert!(at(6, 59).in_quiet_hours(wrap));
+        assert!(!at(7, 0).in_quiet_hours(wrap));
+        assert!(!at(12, 0).in_quiet_hours(wrap));
+        let day = Some((9 * 60, 17 * 60));
+        assert!(at(9, 0).in_quiet_hours(day));
+        assert!(!at(17, 0).in_quiet_hours(day));
+        assert!(!at(12, 0).in_quiet_hours(None));
+        assert!(!at(12, 0).in_quiet_hours(Some((600, 600))));
+        // Negative offsets wrap to the previous day: 01:00 UTC - 3 h = 22:00 local.
+        let mut c = at(1, 0);
+        c.local_offset_minutes = -180;
+        assert!(c.in_quiet_hours(wrap));
+    }
+
+    #[test]
+    fn names_and_truncation() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_names(&s(&[])), "");
+        assert_eq!(join_names(&s(&["A"])), "A");
+        assert_eq!(join_names(&s(&["A", "B"])), "A and B");
+        assert_eq!(join_names(&s(&["A", "B", "C"])), "A, B and C");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("ééééééééééé", 5), "éééé…");
+        assert_eq!(truncate("one two three four five", 16), "one two three…");
+    }
+}
