@@ -207,8 +207,14 @@ pub fn notices(
                 _ => None,
             })
         });
+        // The provider's closing words when it wrote some; an incident that merely vanished from
+        // the page still carries its old "investigating" text, which would mislead.
         let body = closing
             .as_ref()
+            .filter(|(_, i)| {
+                i.latest_update()
+                    .is_some_and(|u| crate::model::is_closed_word(&u.status))
+            })
             .map(|(_, i)| describe(i))
             .unwrap_or_else(|| {
                 if names.len() == 1 {
@@ -239,11 +245,9 @@ pub fn notices(
                 incident,
                 Urgency::Low,
             )),
-            Change::MaintenanceEnded { incident } if cfg.maintenance => Some((
-                format!("{name}: maintenance ended"),
-                incident,
-                Urgency::Low,
-            )),
+            Change::MaintenanceEnded { incident } if cfg.maintenance => {
+                Some((format!("{name}: maintenance ended"), incident, Urgency::Low))
+            }
             // An incident that came with a status change was already told above.
             Change::IncidentOpened { incident }
                 if cfg.updates && !told.contains(e.service.as_str()) =>
@@ -254,19 +258,13 @@ pub fn notices(
                     Urgency::for_status(incident.impact).min(Urgency::Normal),
                 ))
             }
-            Change::IncidentUpdated { incident } if cfg.updates => Some((
-                format!("{name}: incident update"),
-                incident,
-                Urgency::Low,
-            )),
+            Change::IncidentUpdated { incident } if cfg.updates => {
+                Some((format!("{name}: incident update"), incident, Urgency::Low))
+            }
             Change::IncidentResolved { incident }
                 if cfg.updates && !told.contains(e.service.as_str()) =>
             {
-                Some((
-                    format!("{name}: incident resolved"),
-                    incident,
-                    Urgency::Low,
-                ))
+                Some((format!("{name}: incident resolved"), incident, Urgency::Low))
             }
             _ => None,
         };
@@ -801,7 +799,11 @@ mod tests {
         assert_eq!(n.service_ids, vec!["chatgpt".to_string()]);
         let lines: Vec<&str> = n.body.lines().collect();
         assert_eq!(lines.len(), 2, "{}", n.body);
-        assert!(lines[0].starts_with("Title big — word word"), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("Title big — word word"),
+            "{}",
+            lines[0]
+        );
         assert!(lines[0].ends_with('…'));
         assert!(lines[0].chars().count() <= "Title big — ".len() + TEXT_MAX);
         // Sora is unreachable: not offered as an alternative.
@@ -813,8 +815,19 @@ mod tests {
 
     #[test]
     fn coalesced_body_prefixes_names_and_dedupes_shared_incident() {
-        let shared = inc("s", IncidentKind::Incident, PartialOutage, "Elevated errors");
-        let mut s = snap([Some(PartialOutage), Some(PartialOutage), OK, OK, Some(Degraded)]);
+        let shared = inc(
+            "s",
+            IncidentKind::Incident,
+            PartialOutage,
+            "Elevated errors",
+        );
+        let mut s = snap([
+            Some(PartialOutage),
+            Some(PartialOutage),
+            OK,
+            OK,
+            Some(Degraded),
+        ]);
         s.services[0].incidents = vec![shared.clone()];
         s.services[1].incidents = vec![shared];
         let n = notices(
@@ -841,6 +854,7 @@ mod tests {
     fn recovery_body_uses_closing_words() {
         let mut closed = inc("i9", IncidentKind::Incident, MajorOutage, "All fixed now.");
         closed.resolved_at = Some(t0());
+        closed.updates[0].status = "resolved".into();
         let n = notices(
             &[
                 st("claude", MajorOutage, Operational),
@@ -861,6 +875,30 @@ mod tests {
         assert_eq!(n[0].summary, "Claude: recovered");
         assert_eq!(n[0].body, "Title i9 — All fixed now.");
         assert_eq!(n[0].incident, Some(("claude".into(), "i9".into())));
+    }
+
+    #[test]
+    fn recovery_ignores_stale_words_of_a_vanished_incident() {
+        let mut gone = inc("i8", IncidentKind::Incident, MajorOutage, "Investigating.");
+        gone.resolved_at = Some(t0());
+        let n = notices(
+            &[
+                st("claude", MajorOutage, Operational),
+                ev(
+                    "claude",
+                    "Claude",
+                    Change::IncidentResolved { incident: gone },
+                ),
+            ],
+            &snap([OK, OK, OK, OK, OK]),
+            &Notifications::default(),
+            &Context {
+                now: t0(),
+                ..Context::default()
+            },
+        );
+        assert_eq!(n[0].body, "Back to operational.");
+        assert_eq!(n[0].incident, Some(("claude".into(), "i8".into())));
     }
 
     #[test]

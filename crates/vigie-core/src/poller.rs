@@ -323,7 +323,8 @@ impl Engine {
                             Observation::Read(rd) => rd.components.clone(),
                             _ => Vec::new(),
                         };
-                        if let Ok(list) = platform::read_history(spec, &r.body, &watched) {
+                        let rh = platform::read_history(spec, &r.body, &watched);
+                        if let Ok(list) = rh {
                             history = list;
                             sched.history_due = Some(now + chrono_dur(HISTORY_EVERY));
                         }

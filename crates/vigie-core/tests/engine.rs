@@ -1,0 +1,521 @@
+//! The engine end to end: real HTTP over loopback (vigie-testkit serving recorded payloads), real
+//! SQLite files. One integration-test binary, so the crate links once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use vigie_core::config::{self, Config};
+use vigie_core::poller::Engine;
+use vigie_core::store::Store;
+use vigie_core::transitions::Change;
+use vigie_core::{Kind, Severity};
+use vigie_testkit::{Route, Server};
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const CLAUDE: &str = "statuspage/claude-summary-all-operational-6-components-2026-09-03.json";
+const GITHUB_MINOR: &str =
+    "statuspage/github-summary-minor-packages-partial-outage-2022-11-25.json";
+const GITHUB_INCIDENTS: &str = "statuspage/github-incidents-2-resolved-2024-09-16.json";
+const OPENAI_WIDGET: &str = "incident-io/openai-widget-v1-summary-quiet-2026-09.json";
+const OPENAI_PROXY: &str = "incident-io/openai-proxy-summary-all-operational-2026-09.json";
+
+/// The recorded payload that answers each current-state endpoint of a platform, mounted under
+/// `prefix` on the server. Returns the service URL to configure.
+fn mount_healthy(server: &Server, kind: Kind, prefix: &str) -> String {
+    let base = format!("{}{prefix}", server.url());
+    let host = server.url().trim_start_matches("http://").to_string();
+    let set =
+        |path: &str, rel: &str| server.set(&format!("{prefix}{path}"), Route::json(fixture(rel)));
+    match kind {
+        Kind::Statuspage => {
+            set("/api/v2/summary.json", CLAUDE);
+            set("/api/v2/incidents.json", GITHUB_INCIDENTS);
+        }
+        Kind::IncidentIo => {
+            set("/api/v1/summary", OPENAI_WIDGET);
+            set(&format!("/proxy/{host}"), OPENAI_PROXY);
+            server.set(
+                &format!("{prefix}/history.atom"),
+                Route::body(
+                    200,
+                    "application/atom+xml",
+                    fixture("feeds/github-statuspage-history-atom-4-entries-2026-09-03.xml"),
+                ),
+            );
+        }
+        Kind::Instatus => {
+            set(
+                "/v3/summary.json",
+                "instatus/wistia-v3-summary-up-2026-09-23-DOCQUOTE.json",
+            );
+            set(
+                "/v3/components.json",
+                "instatus/wistia-v3-components-2026-09-23-DOCQUOTE-TRIMMED.json",
+            );
+        }
+        Kind::Betterstack => set(
+            "/index.json",
+            "betterstack/betterstack-index-json-2026-09-23-DOCQUOTE-TRIMMED.json",
+        ),
+        Kind::GoogleCloud => set(
+            "/incidents.json",
+            "google-cloud/gcp-incidents-edited-3-secret-manager-2022-07.json",
+        ),
+        Kind::Feed => {
+            server.set(
+                &format!("{prefix}/feed.xml"),
+                Route::body(
+                    200,
+                    "application/rss+xml",
+                    fixture("feeds/github-statuspage-history-rss-4-items-2026-09-03.xml"),
+                ),
+            );
+            return format!("{base}/feed.xml");
+        }
+        Kind::Flashduty => {
+            // The recording bundles the three API answers; each endpoint serves its own part.
+            let all: serde_json::Value = serde_json::from_slice(&fixture(
+                "flashduty/deepseek-flashduty-page-changes-structure-2026-06.json",
+            ))
+            .expect("json");
+            let active =
+                serde_json::to_vec(&serde_json::json!({ "data": all["active"] })).expect("ser");
+            let list =
+                serde_json::to_vec(&serde_json::json!({ "data": all["changeList"] })).expect("ser");
+            server.set(
+                &format!("{prefix}/api/status-page/6410630422455/summary/active"),
+                Route::json(active),
+            );
+            server.set(
+                &format!("{prefix}/api/status-page/6410630422455/change/list"),
+                Route::json(list),
+            );
+        }
+        Kind::Ollama => {
+            set("/api/version", "ollama/api-version-DOCEXAMPLE.json");
+            set("/api/tags", "ollama/api-tags-DOCEXAMPLE.json");
+        }
+        Kind::Http => {
+            server.set(
+                &format!("{prefix}/v1/models"),
+                Route::body(401, "application/json", &b"{\"error\":\"no key\"}"[..]),
+            );
+            return format!("{base}/v1/models");
+        }
+    }
+    base
+}
+
+fn config(text: &str) -> Config {
+    config::parse(Path::new("test.toml"), text).expect("valid config")
+}
+
+fn service(id: &str, kind: Kind, url: &str, extra: &str) -> String {
+    format!("[[service]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"{kind}\"\nurl = \"{url}\"\n{extra}\n")
+}
+
+fn engine(dir: &Path, cfg: &Config) -> Engine {
+    Engine::new(cfg, Store::open_dir(dir).expect("store")).expect("engine")
+}
+
+#[tokio::test]
+async fn every_catalog_entry_reads_its_platform_from_loopback() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = String::from("catalog = []\ninterval = \"1s\"\n");
+    let catalog = config::catalog();
+    for (i, c) in catalog.iter().enumerate() {
+        let url = mount_healthy(&server, c.spec.kind, &format!("/s{i}"));
+        // Same id: override the built-in URL only, keep its components, product and page id.
+        text.push_str(&format!(
+            "[[service]]\nid = \"{}\"\nurl = \"{url}\"\n",
+            c.spec.id
+        ));
+    }
+    let cfg = config(&text);
+    assert_eq!(cfg.resolve().len(), catalog.len());
+    let mut e = engine(dir.path(), &cfg);
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(r.snapshot.online);
+    for s in &r.snapshot.services {
+        assert!(s.reachable, "{}: {:?}", s.id, s.error);
+        assert_ne!(s.status, Severity::Unknown, "{}: {:?}", s.id, s.error);
+        assert!(s.error.is_none(), "{}: {:?}", s.id, s.error);
+    }
+    let by_id = |id: &str| r.snapshot.services.iter().find(|s| s.id == id).expect(id);
+    // Component filters split shared pages by product.
+    assert_eq!(by_id("claude-code").components.len(), 1);
+    assert!(by_id("chatgpt")
+        .components
+        .iter()
+        .all(|c| c.group.as_deref() == Some("ChatGPT")));
+    assert!(by_id("chatgpt").components.len() > 5);
+    assert_eq!(
+        by_id("ollama")
+            .note
+            .as_deref()
+            .map(|n| n.starts_with("Ollama")),
+        Some(true)
+    );
+    // First reading: no events.
+    assert!(r.events.is_empty(), "{:?}", r.events);
+    // History was read and stored (the 2026 Atom entries); the 2024 Statuspage incidents are
+    // older than the retention window and pruned at the end of the cycle.
+    let hist = e
+        .store()
+        .incidents(Some("jetbrains-ai"), None)
+        .expect("history");
+    assert_eq!(hist.len(), 4, "{hist:?}");
+    assert!(hist.iter().all(|h| !h.incident.updates.is_empty()));
+    assert!(e
+        .store()
+        .incidents(Some("cursor"), None)
+        .expect("history")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_shared_page_is_fetched_once_and_304s_survive_restarts() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let host = server.url().trim_start_matches("http://").to_string();
+    server.set(
+        "/api/v1/summary",
+        Route::json(fixture(OPENAI_WIDGET)).with_etag("\"w1\""),
+    );
+    server.set(
+        &format!("/proxy/{host}"),
+        Route::json(fixture(OPENAI_PROXY)).with_etag("\"p1\""),
+    );
+    let atom = fixture("feeds/github-statuspage-history-atom-4-entries-2026-09-03.xml");
+    server.set(
+        "/history.atom",
+        Route::body(200, "application/atom+xml", atom).with_etag("\"h1\""),
+    );
+    let url = server.url();
+    let text = format!(
+        "catalog = []\n{}{}{}",
+        service(
+            "chatgpt",
+            Kind::IncidentIo,
+            &url,
+            "components = [\"ChatGPT\"]"
+        ),
+        service("api", Kind::IncidentIo, &url, "components = [\"APIs\"]"),
+        service("codex", Kind::IncidentIo, &url, "components = [\"Codex\"]"),
+    );
+    let cfg = config(&text);
+    let mut e = engine(dir.path(), &cfg);
+    let first = e.cycle(true).await.expect("cycle");
+    assert_eq!(server.hits("/api/v1/summary"), 1);
+    assert_eq!(server.hits(&format!("/proxy/{host}")), 1);
+    assert_eq!(server.hits("/history.atom"), 1);
+    assert_eq!(first.not_modified, 0);
+    assert!(first
+        .snapshot
+        .services
+        .iter()
+        .all(|s| s.status == Severity::Operational));
+    drop(e);
+
+    // A new engine on the same store (a separate `vigie check`) sends the validators.
+    let mut e = engine(dir.path(), &cfg);
+    let second = e.cycle(true).await.expect("cycle");
+    assert_eq!(second.not_modified, 3, "widget, proxy and history all 304");
+    assert_eq!(second.bytes, 0);
+    let reqs = server.requests();
+    let last_widget = reqs
+        .iter()
+        .rev()
+        .find(|r| r.0 == "/api/v1/summary")
+        .expect("req");
+    assert!(
+        last_widget
+            .1
+            .iter()
+            .any(|(k, v)| k == "if-none-match" && v == "\"w1\""),
+        "{last_widget:?}"
+    );
+    assert_eq!(
+        second
+            .snapshot
+            .services
+            .iter()
+            .map(|s| s.status)
+            .collect::<Vec<_>>(),
+        first
+            .snapshot
+            .services
+            .iter()
+            .map(|s| s.status)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn changes_raise_events_and_are_stored() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let cfg = config(&format!(
+        "catalog = []\n{}",
+        service("gh", Kind::Statuspage, &server.url(), "")
+    ));
+    let mut e = engine(dir.path(), &cfg);
+    let r = e.cycle(true).await.expect("cycle");
+    assert_eq!(r.snapshot.overall, Severity::Operational);
+    assert!(r.events.is_empty());
+
+    server.set("/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
+    let r = e.cycle(true).await.expect("cycle");
+    assert_eq!(r.snapshot.overall, Severity::PartialOutage);
+    let kinds: Vec<_> = r.events.iter().map(|e| &e.change).collect();
+    assert!(
+        matches!(
+            kinds[0],
+            Change::StatusChanged {
+                from: Severity::Operational,
+                to: Severity::PartialOutage
+            }
+        ),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|c| matches!(c, Change::IncidentOpened { .. })),
+        "{kinds:?}"
+    );
+    let gh = &r.snapshot.services[0];
+    assert_eq!(gh.incidents.len(), 1);
+    assert!(gh.since.is_some());
+
+    server.set("/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(r
+        .events
+        .iter()
+        .any(|e| matches!(e.change, Change::IncidentResolved { .. })));
+    let changes = e
+        .store()
+        .changes("gh", chrono::Utc::now() - chrono::Duration::hours(1))
+        .expect("q");
+    let tos: Vec<_> = changes.iter().map(|c| c.2).collect();
+    assert_eq!(
+        tos,
+        [
+            Severity::Operational,
+            Severity::PartialOutage,
+            Severity::Operational
+        ]
+    );
+    let stored = e.store().incidents(Some("gh"), None).expect("q");
+    let open = stored
+        .iter()
+        .find(|i| i.incident.updates.len() == 7)
+        .expect("the incident with its 7 updates");
+    assert_eq!(open.incident.status, "resolved");
+}
+
+#[tokio::test]
+async fn offline_marks_nothing_down_and_keeps_the_last_state() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/a/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
+    server.set("/b/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let u = server.url();
+    let cfg = config(&format!(
+        "catalog = []\n{}{}",
+        service("a", Kind::Statuspage, &format!("{u}/a"), ""),
+        service("b", Kind::Statuspage, &format!("{u}/b"), "")
+    ));
+    let cfg = Config {
+        interval: Duration::from_millis(300),
+        ..cfg
+    };
+    let mut e = engine(dir.path(), &cfg);
+    e.cycle(true).await.expect("cycle");
+    server.down(true).await.expect("down");
+    for _ in 0..3 {
+        let r = e.cycle(true).await.expect("cycle");
+        assert!(!r.snapshot.online);
+        assert!(r.events.is_empty(), "{:?}", r.events);
+        assert_eq!(r.snapshot.services[0].status, Severity::PartialOutage);
+        assert!(r.snapshot.services.iter().all(|s| s.stale));
+    }
+    server.down(false).await.expect("up");
+    // Offline, pages are looked at again soon (20 s, or the interval if shorter), not after back-off.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let r = e.cycle(false).await.expect("cycle");
+    assert!(r.snapshot.online, "due again soon after going offline");
+    assert!(r.events.is_empty(), "{:?}", r.events);
+    assert!(r.snapshot.services.iter().all(|s| !s.stale && s.reachable));
+}
+
+#[tokio::test]
+async fn hostile_answers_give_per_service_errors_and_no_false_outage() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let challenge =
+        "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>cf</body></html>";
+    let cases: Vec<(&str, Route, &str)> = vec![
+        (
+            "challenge",
+            Route::body(403, "text/html", challenge),
+            "CDN or bot challenge",
+        ),
+        (
+            "waf405",
+            Route::body(405, "text/html", challenge),
+            "HTTP 405",
+        ),
+        (
+            "ratelimit",
+            Route::body(429, "text/plain", "slow down").with_header("Retry-After", "120"),
+            "HTTP 429",
+        ),
+        ("error", Route::body(503, "text/plain", "oops"), "HTTP 503"),
+        (
+            "truncated",
+            Route::json(&fixture(CLAUDE)[..500]),
+            "not valid JSON",
+        ),
+        (
+            "html200",
+            Route::body(200, "text/html", challenge),
+            "HTML page",
+        ),
+        ("huge", Route::huge(6 * 1024 * 1024), "larger than"),
+        (
+            "slow",
+            Route::json(fixture(CLAUDE)).delay(Duration::from_secs(5)),
+            "timed out",
+        ),
+        (
+            "nulls",
+            Route::json(
+                r#"{"page":{"id":"x","time_zone":"UTC"},"status":null,"components":null,"incidents":null}"#,
+            ),
+            "",
+        ),
+        (
+            "words",
+            Route::json(
+                r#"{"page":{"id":"x"},"status":{"indicator":"apocalyptic"},"components":[{"id":"c","name":"C","status":"on_fire"}]}"#,
+            ),
+            "",
+        ),
+    ];
+    let mut text = String::from("catalog = []\ntimeout = \"1s\"\n");
+    text.push_str(&service(
+        "healthy",
+        Kind::Statuspage,
+        &format!("{}/healthy", server.url()),
+        "",
+    ));
+    server.set("/healthy/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    for (name, route, _) in &cases {
+        server.set(&format!("/{name}/api/v2/summary.json"), route.clone());
+        text.push_str(&service(
+            name,
+            Kind::Statuspage,
+            &format!("{}/{name}", server.url()),
+            "",
+        ));
+    }
+    let cfg = config(&text);
+    let mut e = engine(dir.path(), &cfg);
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(r.snapshot.online);
+    assert_eq!(
+        r.snapshot.overall,
+        Severity::Operational,
+        "nothing hostile turns into an outage"
+    );
+    let get = |id: &str| r.snapshot.services.iter().find(|s| s.id == id).expect(id);
+    assert_eq!(get("healthy").status, Severity::Operational);
+    for (name, _, want) in &cases {
+        let s = get(name);
+        assert!(!s.status.is_problem(), "{name}: {:?}", s.status);
+        if !want.is_empty() {
+            let err = s.error.as_deref().unwrap_or("");
+            assert!(err.contains(want), "{name}: {err:?}");
+            assert!(
+                err.contains(&server.url()),
+                "{name}: the error names the URL: {err:?}"
+            );
+            assert_eq!(s.status, Severity::Unknown, "{name}");
+        }
+    }
+    // Still nothing after a second round (no "unreachable" news for pages never read).
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(r.events.is_empty(), "{:?}", r.events);
+}
+
+#[tokio::test]
+async fn probes_need_confirmation_and_ignore_4xx() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/v1/models", Route::body(401, "application/json", "{}"));
+    // A page kind too, so the offline vote sees the network is fine.
+    server.set("/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let cfg = config(&format!(
+        "catalog = []\n{}{}",
+        service(
+            "api",
+            Kind::Http,
+            &format!("{}/v1/models", server.url()),
+            "confirm = 2"
+        ),
+        service("page", Kind::Statuspage, &server.url(), "")
+    ));
+    let mut e = engine(dir.path(), &cfg);
+    let r = e.cycle(true).await.expect("cycle");
+    assert_eq!(r.snapshot.services[0].status, Severity::Operational);
+    server.set("/v1/models", Route::body(503, "text/plain", "down"));
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(
+        r.events.is_empty(),
+        "one bad reading is not believed: {:?}",
+        r.events
+    );
+    let r = e.cycle(true).await.expect("cycle");
+    assert!(
+        r.events.iter().any(|e| matches!(
+            e.change,
+            Change::StatusChanged {
+                to: Severity::MajorOutage,
+                ..
+            }
+        )),
+        "{:?}",
+        r.events
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_database_is_moved_aside_and_the_engine_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("vigie.db"), vec![7u8; 4096]).expect("write");
+    let store = Store::open_dir(dir.path()).expect("open");
+    assert!(store
+        .recovered
+        .as_deref()
+        .unwrap_or("")
+        .contains("moved aside"));
+    let server = Server::start().await;
+    server.set("/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let cfg = config(&format!(
+        "catalog = []\n{}",
+        service("c", Kind::Statuspage, &server.url(), "")
+    ));
+    let mut e = Engine::new(&cfg, store).expect("engine");
+    let r = e.cycle(true).await.expect("cycle");
+    assert_eq!(r.snapshot.overall, Severity::Operational);
+}
