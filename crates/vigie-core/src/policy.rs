@@ -146,7 +146,7 @@ pub fn notices(
 
     // Problems, worst first; one notice per new status.
     let mut statuses: Vec<Severity> = down.iter().map(|(s, _, _)| *s).collect();
-    statuses.sort_by(|a, b| b.cmp(a));
+    statuses.sort_by_key(|s| std::cmp::Reverse(*s));
     statuses.dedup();
     let down_ids: HashSet<&str> = down.iter().map(|(_, _, e)| e.service.as_str()).collect();
     for status in statuses {

@@ -1,0 +1,265 @@
+//! The `vigie` binary end to end: a real process, real HTTP over loopback, real SQLite files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use vigie_testkit::{Route, Server};
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const CLAUDE: &str = "statuspage/claude-summary-all-operational-6-components-2026-09-03.json";
+const GITHUB_MINOR: &str =
+    "statuspage/github-summary-minor-packages-partial-outage-2022-11-25.json";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new(config: &str) -> Env {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("config.toml"), config).expect("write");
+        Env { dir }
+    }
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+    fn vigie(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args(args)
+            .env("VIGIE_CONFIG", self.config())
+            .env("VIGIE_DATA_DIR", self.dir.path().join("data"))
+            .env_remove("OLLAMA_HOST")
+            .output()
+            .expect("run vigie")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn two_services(server: &Server) -> String {
+    format!(
+        "catalog = []\n\
+         [[service]]\nid = \"gh\"\nname = \"GitHub\"\nkind = \"statuspage\"\nurl = \"{u}/gh\"\n\
+         [[service]]\nid = \"claude\"\nurl = \"{u}/claude\"\n",
+        u = server.url()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_json_has_the_documented_shape_and_status_reads_the_store() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(fixture(GITHUB_MINOR)),
+    );
+    server.set("/claude/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new(&two_services(&server));
+
+    let out = env.vigie(&["check", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["checked_at"]
+        .as_str()
+        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()));
+    assert_eq!(v["online"], true);
+    assert_eq!(v["overall"], "partial_outage");
+    let gh = &v["services"][0];
+    for key in [
+        "id",
+        "name",
+        "kind",
+        "page_url",
+        "status",
+        "reachable",
+        "stale",
+        "error",
+        "components",
+        "incidents",
+    ] {
+        assert!(gh.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(gh["kind"], "statuspage");
+    assert_eq!(gh["status"], "partial_outage");
+    assert_eq!(gh["error"], serde_json::Value::Null);
+    let c = &gh["components"][0];
+    for key in ["id", "name", "group", "status"] {
+        assert!(c.get(key).is_some(), "component missing {key}");
+    }
+    let inc = &gh["incidents"][0];
+    for key in [
+        "id",
+        "title",
+        "status",
+        "impact",
+        "started_at",
+        "resolved_at",
+        "url",
+        "updates",
+    ] {
+        assert!(inc.get(key).is_some(), "incident missing {key}");
+    }
+    assert_eq!(inc["status"], "investigating");
+    let u = &inc["updates"][0];
+    assert!(u.get("at").is_some() && u.get("status").is_some() && u.get("text").is_some());
+    // Claude overrides a built-in: its components filter (claude.ai + Cowork) applies.
+    assert_eq!(v["services"][1]["name"], "Claude");
+
+    // `status` reads the store, with the server gone.
+    server.down(true).await.expect("down");
+    let out = env.vigie(&["status", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(s["services"][0]["status"], "partial_outage");
+    assert_eq!(s["services"][0]["stale"], true);
+    let text = stdout(&env.vigie(&["status"]));
+    assert!(
+        text.contains("GitHub") && text.contains("partial outage"),
+        "{text}"
+    );
+    let bar: serde_json::Value =
+        serde_json::from_slice(&env.vigie(&["status", "--format", "waybar"]).stdout)
+            .expect("waybar json");
+    assert_eq!(bar["class"], "partial_outage");
+    assert!(bar["tooltip"]
+        .as_str()
+        .unwrap_or("")
+        .contains("GitHub: partial outage"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_pages_read_unavailable_and_exit_zero() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::body(
+            403,
+            "text/html",
+            "<!DOCTYPE html><html><head></head>challenge</html>",
+        ),
+    );
+    server.set("/claude/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new(&two_services(&server));
+    let out = env.vigie(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("unavailable"), "{text}");
+    assert!(text.contains("CDN or bot challenge"), "{text}");
+    assert!(text.contains("Overall: operational"), "{text}");
+}
+
+#[test]
+fn config_errors_exit_two_naming_file_line_and_key() {
+    let env = Env::new("interval = \"often\"\ncatalog = [\"nope\"]\n[[service]]\nid = \"x\"\nkind = \"nah\"\nurl = \"http://127.0.0.1:1\"\n");
+    let before = std::fs::read(env.config()).expect("read");
+    for cmd in [&["check"][..], &["status"], &["config", "check"]] {
+        let out = env.vigie(cmd);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let err = stderr(&out);
+        let file = env.config().display().to_string();
+        assert!(err.contains(&format!("{file}:1: interval:")), "{err}");
+        assert!(err.contains(&format!("{file}:2: catalog:")), "{err}");
+        assert!(
+            err.contains(&format!("{file}:5: service[0].kind:")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(env.config()).expect("read"),
+        before,
+        "never rewritten"
+    );
+}
+
+#[test]
+fn config_init_writes_a_valid_file_once() {
+    let env = Env::new("");
+    std::fs::remove_file(env.config()).expect("rm");
+    let out = env.vigie(&["config", "init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.vigie(&["config", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ok"));
+    let out = env.vigie(&["config", "init"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not overwritten"));
+    assert_eq!(
+        stdout(&env.vigie(&["config", "path"])).trim(),
+        env.config().display().to_string()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_detects_the_platform_and_appends_keeping_comments() {
+    let server = Server::start().await;
+    server.set("/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new("# my comment\ncatalog = []\n");
+    let out = env.vigie(&["add", &server.url()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("statuspage"), "{}", stdout(&out));
+    let text = std::fs::read_to_string(env.config()).expect("read");
+    assert!(text.starts_with("# my comment\n"), "{text}");
+    assert!(text.contains("kind = \"statuspage\""), "{text}");
+    // The added page is then watched.
+    let out = env.vigie(&["check", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["services"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["services"][0]["status"], "operational");
+
+    // An unknown page is refused with the URLs tried, and the file is untouched.
+    let out = env.vigie(&["add", &format!("{}/nothing-here", server.url())]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no known status-page platform"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(env.config()).expect("read"), text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_incidents_as_json_and_csv() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(fixture(GITHUB_MINOR)),
+    );
+    server.set("/claude/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new(&two_services(&server));
+    assert!(env.vigie(&["check"]).status.success());
+    let out = env.vigie(&["history", "--json", "--since", "10000d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = v["incidents"].as_array().expect("array");
+    assert_eq!(list.len(), 1, "{v}");
+    assert_eq!(list[0]["service"], "gh");
+    assert_eq!(list[0]["updates"].as_array().map(Vec::len), Some(7));
+    let csv = stdout(&env.vigie(&["history", "--format", "csv", "--since", "10000d"]));
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap_or("")
+        .starts_with("service,id,kind,title"));
+    assert!(lines.next().unwrap_or("").starts_with("gh,"), "{csv}");
+    let none = stdout(&env.vigie(&["history", "--service", "claude"]));
+    assert!(none.contains("No incidents"), "{none}");
+}
+
+#[test]
+fn services_lists_the_catalog() {
+    let env = Env::new("");
+    let out = stdout(&env.vigie(&["services"]));
+    for id in ["chatgpt", "claude-code", "gemini-api", "xai", "ollama"] {
+        assert!(out.contains(id), "{id}");
+    }
+}
