@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages needed to build the Vigie tray app (vigie-app, Tauri v2 / GTK /
+# WebKitGTK / AppIndicator) and to test it headless (Xvfb, a session D-Bus, trayer as XEmbed tray
+# host, xdotool and ImageMagick for pixel checks). Idempotent: apt is skipped when all are present.
+set -euo pipefail
+
+PACKAGES=(
+  libwebkit2gtk-4.1-dev
+  libgtk-3-dev
+  libayatana-appindicator3-dev
+  librsvg2-dev
+  libxdo-dev
+  xvfb
+  xauth
+  dbus
+  x11-utils
+  xdotool
+  imagemagick
+  trayer
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"

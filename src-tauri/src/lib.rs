@@ -1,0 +1,199 @@
+//! Vigie's tray app: a thin Tauri v2 shell over `vigie-core`.
+//!
+//! Everything that can be decided without a display (polling, parsing, state, storage, the
+//! notification policy) lives in the core crate and is tested there; this crate only wires it to
+//! the tray, desktop notifications and an on-demand history window. Start-up order matters for
+//! how the app feels: the tray appears at once with the last known state from the store, before
+//! any network; a broken config never stops the tray (defaults are used and one notification
+//! names the problems).
+
+pub mod commands;
+pub mod icon;
+pub mod notify;
+pub mod tray;
+pub mod window;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Local, Utc};
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use vigie_core::config::{self, Config, Notifications};
+use vigie_core::policy::{self, Notice, Urgency};
+use vigie_core::poller::{self, Command, Engine, Update};
+use vigie_core::store::{self, Store};
+use vigie_core::Snapshot;
+
+/// Shared state, managed by Tauri.
+pub struct AppState {
+    snapshot: Mutex<Snapshot>,
+    /// To the poller.
+    pub commands: UnboundedSender<Command>,
+    notifications: Notifications,
+    pub paused_until: Mutex<Option<DateTime<Utc>>>,
+    /// Service id → snoozed until (no UI yet; the policy already honours it).
+    pub snoozed: Mutex<HashMap<String, DateTime<Utc>>>,
+}
+
+impl AppState {
+    pub fn snapshot(&self) -> Snapshot {
+        lock(&self.snapshot).clone()
+    }
+
+    fn policy_context(&self, now: DateTime<Utc>) -> policy::Context {
+        policy::Context {
+            now,
+            local_offset_minutes: Local::now().offset().local_minus_utc() / 60,
+            paused_until: *lock(&self.paused_until),
+            snoozed: lock(&self.snoozed).clone(),
+        }
+    }
+}
+
+/// Lock, ignoring poisoning: the data are plain values that a panic cannot leave half-written.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Run the app with the default runtime; returns the process exit code.
+pub fn run() -> i32 {
+    run_app(tauri::Builder::default())
+}
+
+/// Run the app on any Tauri runtime (tests could pass a mock runtime's builder).
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
+    let mut problems: Vec<String> = Vec::new();
+
+    let config_path = config::default_path();
+    let cfg = match config::load(&config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("vigie: config problems, running on defaults:\n{e}");
+            problems.push(e.to_string());
+            Config::default()
+        }
+    };
+
+    let store = match Store::open_dir(&store::default_dir()) {
+        Ok(s) => s,
+        Err(e) => {
+            // History is lost for this run, but the tray still works.
+            eprintln!("vigie: cannot open the store ({e}); using a temporary one");
+            problems.push(format!("cannot open the history database: {e}"));
+            let dir = std::env::temp_dir().join(format!("vigie-{}", std::process::id()));
+            match Store::open_dir(&dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("vigie: cannot open a temporary store either: {e}");
+                    return 1;
+                }
+            }
+        }
+    };
+
+    let engine = match Engine::new(&cfg, store) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("vigie: cannot start: {e}");
+            return 1;
+        }
+    };
+    // The last known state, shown before any network.
+    let initial = engine.snapshot(Utc::now());
+
+    let (commands_tx, commands_rx) = unbounded_channel();
+    let state = AppState {
+        snapshot: Mutex::new(initial),
+        commands: commands_tx,
+        notifications: cfg.notifications.clone(),
+        paused_until: Mutex::new(None),
+        snoozed: Mutex::new(HashMap::new()),
+    };
+
+    let app = builder
+        // Must be the first plugin: a second launch only focuses the running one.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::open(app);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::get_snapshot,
+            commands::refresh
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            tray::create(&handle)?;
+            start_poller(handle.clone(), engine, commands_rx);
+            if !problems.is_empty() {
+                notify::send(config_notice(&config_path, &problems));
+            }
+            if window::wanted_at_start() {
+                window::open(&handle);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("vigie: cannot start the app: {e}");
+            return 1;
+        }
+    };
+    app.run_return(|_app, event| {
+        // Closing the history window must not end the app; only "Quit" (an explicit code) does.
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    })
+}
+
+fn config_notice(path: &std::path::Path, problems: &[String]) -> Notice {
+    let text = problems.join("\n");
+    Notice {
+        summary: "Vigie: problems in the configuration".into(),
+        body: format!(
+            "Running on defaults until fixed ({}):\n{}",
+            path.display(),
+            policy::truncate(&text, 400)
+        ),
+        urgency: Urgency::Normal,
+        service_ids: Vec::new(),
+        incident: None,
+    }
+}
+
+/// Run the poller on Tauri's async runtime and apply each update to the tray and notifications.
+fn start_poller<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Engine,
+    commands_rx: UnboundedReceiver<Command>,
+) {
+    let (updates_tx, mut updates_rx) = unbounded_channel();
+    tauri::async_runtime::spawn(poller::run(engine, updates_tx, commands_rx));
+    tauri::async_runtime::spawn(async move {
+        while let Some(update) = updates_rx.recv().await {
+            match update {
+                Update::Cycle { snapshot, events } => {
+                    let state = app.state::<AppState>();
+                    *lock(&state.snapshot) = snapshot.clone();
+                    tray::refresh(&app);
+                    let _ = app.emit("snapshot", &snapshot);
+                    let ctx = state.policy_context(Utc::now());
+                    for n in policy::notices(&events, &snapshot, &state.notifications, &ctx) {
+                        notify::send(n);
+                    }
+                }
+                Update::Error(e) => eprintln!("vigie: poll failed: {e}"),
+            }
+        }
+    });
+}

@@ -1,0 +1,37 @@
+//! Desktop notifications through notify-rust (D-Bus `org.freedesktop.Notifications` on Linux).
+//!
+//! `Notification::show()` blocks on a D-Bus round trip, so every send runs on Tauri's blocking
+//! pool, never on the UI thread or an async worker. A missing notification server (no daemon,
+//! headless session) is an ordinary error: it is logged and the app carries on.
+
+use vigie_core::policy::{Notice, Urgency};
+
+pub const APP_NAME: &str = "Vigie";
+
+/// Send one notice in the background; failures are logged, never fatal.
+pub fn send(notice: Notice) {
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = show(&notice) {
+            eprintln!("vigie: notification {:?} not shown: {e}", notice.summary);
+        }
+    });
+}
+
+fn show(notice: &Notice) -> Result<(), notify_rust::error::Error> {
+    let mut n = notify_rust::Notification::new();
+    n.appname(APP_NAME)
+        .summary(&notice.summary)
+        .body(&notice.body)
+        .icon("dev.vigie.app");
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        n.urgency(match notice.urgency {
+            Urgency::Low => notify_rust::Urgency::Low,
+            Urgency::Normal => notify_rust::Urgency::Normal,
+            Urgency::Critical => notify_rust::Urgency::Critical,
+        });
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    let _ = notice.urgency;
+    n.show().map(|_| ())
+}

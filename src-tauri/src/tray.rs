@@ -1,0 +1,447 @@
+//! The tray icon and its menu: the whole everyday UI of Vigie.
+//!
+//! The icon, tooltip and menu are rebuilt from the current [`Snapshot`] after every poll cycle
+//! (rebuilding a dozen menu items is cheaper and simpler than keeping item handles in sync). The
+//! words are produced by pure functions so they can be tested without a display.
+//!
+//! Linux note: with AppIndicator (the usual Linux tray) any click opens the menu and no click
+//! events reach the app, so "Open history…" in the menu is the way to the window there; the
+//! left-click shortcut works on Windows and macOS.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+use tauri::image::Image;
+use tauri::menu::{
+    CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu,
+};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_autostart::ManagerExt;
+use vigie_core::poller::Command;
+use vigie_core::text::ago;
+use vigie_core::{ServiceState, Severity, Snapshot};
+
+use crate::icon::{self, IconState};
+use crate::{lock, window, AppState};
+
+pub const TRAY_ID: &str = "vigie";
+/// Pixels of the rendered icon: sharp on 16–32 px panels and HiDPI, scaled down by the host.
+const ICON_SIZE: u32 = 32;
+
+const ID_OPEN: &str = "open";
+const ID_REFRESH: &str = "refresh";
+const ID_PAUSE_1H: &str = "pause-1h";
+const ID_PAUSE_8H: &str = "pause-8h";
+const ID_PAUSE_TOMORROW: &str = "pause-tomorrow";
+const ID_RESUME: &str = "resume";
+const ID_AUTOSTART: &str = "autostart";
+const ID_QUIT: &str = "quit";
+
+/// Create the tray icon, showing what `AppState` holds (the last known state from the store).
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
+    let state = app.state::<AppState>();
+    let snapshot = state.snapshot();
+    let now = Utc::now();
+    let menu = build_menu(app, &snapshot, now)?;
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon_image(&snapshot))
+        .tooltip(tooltip(&snapshot, now))
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(on_menu_event)
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                window::open(tray.app_handle());
+            }
+        })
+        .build(app)
+}
+
+/// Re-render icon, tooltip and menu from the current state.
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let snapshot = app.state::<AppState>().snapshot();
+    let now = Utc::now();
+    if let Err(e) = tray.set_icon(Some(icon_image(&snapshot))) {
+        eprintln!("vigie: cannot set the tray icon: {e}");
+    }
+    let _ = tray.set_tooltip(Some(tooltip(&snapshot, now)));
+    match build_menu(app, &snapshot, now) {
+        Ok(menu) => {
+            if let Err(e) = tray.set_menu(Some(menu)) {
+                eprintln!("vigie: cannot set the tray menu: {e}");
+            }
+        }
+        Err(e) => eprintln!("vigie: cannot build the tray menu: {e}"),
+    }
+}
+
+pub fn icon_state(snapshot: &Snapshot) -> IconState {
+    IconState::for_overall(snapshot.overall, snapshot.online)
+}
+
+fn icon_image(snapshot: &Snapshot) -> Image<'static> {
+    let rgba = icon::render(icon_state(snapshot), ICON_SIZE);
+    Image::new_owned(rgba, ICON_SIZE, ICON_SIZE)
+}
+
+fn build_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    snapshot: &Snapshot,
+    now: DateTime<Utc>,
+) -> tauri::Result<Menu<R>> {
+    let state = app.state::<AppState>();
+    let paused = *lock(&state.paused_until);
+    let autostart = app.autolaunch().is_enabled().unwrap_or(false);
+
+    let mut owned: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
+    owned.push(Box::new(MenuItem::with_id(
+        app,
+        "headline",
+        headline(snapshot, now),
+        false,
+        None::<&str>,
+    )?));
+    if let Some(until) = paused.filter(|t| *t > now) {
+        owned.push(Box::new(MenuItem::with_id(
+            app,
+            "paused",
+            format!(
+                "Notifications paused until {}",
+                until.with_timezone(&Local).format("%a %H:%M")
+            ),
+            false,
+            None::<&str>,
+        )?));
+    }
+    for (i, s) in snapshot.services.iter().enumerate() {
+        owned.push(Box::new(MenuItem::with_id(
+            app,
+            format!("service-{i}"),
+            service_line(s),
+            false,
+            None::<&str>,
+        )?));
+    }
+    owned.push(Box::new(PredefinedMenuItem::separator(app)?));
+    owned.push(Box::new(MenuItem::with_id(
+        app,
+        ID_OPEN,
+        "Open history…",
+        true,
+        None::<&str>,
+    )?));
+    owned.push(Box::new(MenuItem::with_id(
+        app,
+        ID_REFRESH,
+        "Refresh now",
+        true,
+        None::<&str>,
+    )?));
+    let pause_items = [
+        MenuItem::with_id(app, ID_PAUSE_1H, "For 1 hour", true, None::<&str>)?,
+        MenuItem::with_id(app, ID_PAUSE_8H, "For 8 hours", true, None::<&str>)?,
+        MenuItem::with_id(
+            app,
+            ID_PAUSE_TOMORROW,
+            "Until tomorrow (08:00)",
+            true,
+            None::<&str>,
+        )?,
+        MenuItem::with_id(
+            app,
+            ID_RESUME,
+            "Resume",
+            paused.is_some_and(|t| t > now),
+            None::<&str>,
+        )?,
+    ];
+    let pause_refs: Vec<&dyn IsMenuItem<R>> = pause_items
+        .iter()
+        .map(|i| i as &dyn IsMenuItem<R>)
+        .collect();
+    owned.push(Box::new(Submenu::with_id_and_items(
+        app,
+        "pause",
+        "Pause notifications",
+        true,
+        &pause_refs,
+    )?));
+    owned.push(Box::new(CheckMenuItem::with_id(
+        app,
+        ID_AUTOSTART,
+        "Launch at login",
+        true,
+        autostart,
+        None::<&str>,
+    )?));
+    owned.push(Box::new(PredefinedMenuItem::separator(app)?));
+    owned.push(Box::new(MenuItem::with_id(
+        app,
+        ID_QUIT,
+        "Quit",
+        true,
+        None::<&str>,
+    )?));
+    let refs: Vec<&dyn IsMenuItem<R>> = owned.iter().map(|b| b.as_ref()).collect();
+    Menu::with_items(app, &refs)
+}
+
+fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
+    let state = app.state::<AppState>();
+    let now = Utc::now();
+    match event.id().as_ref() {
+        ID_OPEN => window::open(app),
+        ID_REFRESH => {
+            let _ = state.commands.send(Command::Refresh);
+        }
+        ID_PAUSE_1H => set_pause(app, Some(now + chrono::Duration::hours(1))),
+        ID_PAUSE_8H => set_pause(app, Some(now + chrono::Duration::hours(8))),
+        ID_PAUSE_TOMORROW => set_pause(app, Some(tomorrow_morning(Local::now()))),
+        ID_RESUME => set_pause(app, None),
+        ID_AUTOSTART => {
+            let al = app.autolaunch();
+            let result = if al.is_enabled().unwrap_or(false) {
+                al.disable()
+            } else {
+                al.enable()
+            };
+            if let Err(e) = result {
+                eprintln!("vigie: cannot change launch at login: {e}");
+            }
+            refresh(app);
+        }
+        ID_QUIT => {
+            let _ = state.commands.send(Command::Stop);
+            app.exit(0);
+        }
+        _ => {}
+    }
+}
+
+fn set_pause<R: Runtime>(app: &AppHandle<R>, until: Option<DateTime<Utc>>) {
+    *lock(&app.state::<AppState>().paused_until) = until;
+    refresh(app);
+}
+
+/// Tomorrow at 08:00 local time (falls back to +24 h around DST gaps).
+pub fn tomorrow_morning<Tz: TimeZone>(now: DateTime<Tz>) -> DateTime<Utc> {
+    let fallback = now.with_timezone(&Utc) + chrono::Duration::hours(24);
+    now.date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(8, 0, 0))
+        .and_then(|t| now.timezone().from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(fallback)
+}
+
+/// When Vigie last heard from any page.
+fn last_checked(snapshot: &Snapshot) -> Option<DateTime<Utc>> {
+    snapshot.services.iter().filter_map(|s| s.checked_at).max()
+}
+
+fn freshness(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+    match last_checked(snapshot) {
+        Some(t) => format!("checked {}", ago(t, now)),
+        None => "not checked yet".into(),
+    }
+}
+
+/// "12 min", "3 h", "2 days".
+pub fn span(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - since).num_seconds().max(0);
+    match s {
+        0..=89 => "1 min".into(),
+        90..=5399 => format!("{} min", (s + 30) / 60),
+        5400..=129_599 => format!("{} h", (s + 1800) / 3600),
+        _ => format!("{} days", (s + 43_200) / 86_400),
+    }
+}
+
+/// Reachable services with a problem, worst first.
+fn problems(snapshot: &Snapshot) -> Vec<&ServiceState> {
+    let mut v: Vec<&ServiceState> = snapshot
+        .services
+        .iter()
+        .filter(|s| s.reachable && s.status.is_problem())
+        .collect();
+    v.sort_by_key(|s| std::cmp::Reverse(s.status));
+    v
+}
+
+/// First menu line: overall + freshness.
+pub fn headline(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+    let what = if !snapshot.online {
+        "offline, showing the last known state".to_string()
+    } else {
+        match snapshot.overall {
+            Severity::Operational => "all operational".to_string(),
+            Severity::Unknown if snapshot.services.is_empty() => "no service watched".to_string(),
+            Severity::Unknown => "status unavailable".to_string(),
+            s => s.label().to_string(),
+        }
+    };
+    format!("Vigie: {what} · {}", freshness(snapshot, now))
+}
+
+/// Tooltip: the worst problems and for how long, then freshness.
+pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !snapshot.online {
+        parts.push("Offline: showing the last known state".into());
+    }
+    let probs = problems(snapshot);
+    for s in probs.iter().take(3) {
+        parts.push(match s.since {
+            Some(t) => format!("{}: {} for {}", s.name, s.status.label(), span(t, now)),
+            None => format!("{}: {}", s.name, s.status.label()),
+        });
+    }
+    if probs.len() > 3 {
+        parts.push(format!("{} more", probs.len() - 3));
+    }
+    if probs.is_empty() && snapshot.online {
+        let reachable = snapshot.services.iter().filter(|s| s.reachable).count();
+        parts.push(match snapshot.overall {
+            Severity::Operational if reachable == snapshot.services.len() => {
+                format!("All {reachable} services operational")
+            }
+            Severity::Operational | Severity::Maintenance => {
+                let m: Vec<&str> = snapshot
+                    .services
+                    .iter()
+                    .filter(|s| s.reachable && s.status == Severity::Maintenance)
+                    .map(|s| s.name.as_str())
+                    .collect();
+                if m.is_empty() {
+                    "No problem reported".into()
+                } else {
+                    format!("Maintenance: {}", m.join(", "))
+                }
+            }
+            _ if snapshot.services.is_empty() => "No service watched".into(),
+            _ => "Status unavailable".into(),
+        });
+    }
+    let unavailable = snapshot.services.iter().filter(|s| !s.reachable).count();
+    if snapshot.online && unavailable > 0 {
+        parts.push(format!("{unavailable} page(s) unavailable"));
+    }
+    parts.push(freshness(snapshot, now));
+    format!("Vigie — {}", parts.join(" · "))
+}
+
+/// One disabled menu line per service: shape symbol, name, status.
+pub fn service_line(s: &ServiceState) -> String {
+    if !s.reachable {
+        let last = match s.status {
+            Severity::Unknown => String::new(),
+            st => format!(" (last known: {})", st.label()),
+        };
+        return format!(
+            "{} {} — unavailable{last}",
+            IconState::Unknown.symbol(),
+            s.name
+        );
+    }
+    let sym = IconState::for_overall(s.status, true).symbol();
+    format!("{sym} {} — {}", s.name, s.status.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_core::Kind;
+
+    fn t(min_ago: i64) -> DateTime<Utc> {
+        now() - chrono::Duration::minutes(min_ago)
+    }
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 4, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn svc(name: &str, status: Severity, reachable: bool, since: Option<i64>) -> ServiceState {
+        ServiceState {
+            id: name.to_lowercase(),
+            name: name.into(),
+            kind: Kind::Statuspage,
+            page_url: String::new(),
+            status,
+            reachable,
+            stale: false,
+            error: None,
+            components: vec![],
+            incidents: vec![],
+            since: since.map(t),
+            fetched_at: None,
+            checked_at: Some(t(0)),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn words() {
+        let s = Snapshot::new(
+            now(),
+            true,
+            vec![
+                svc("ChatGPT", Severity::MajorOutage, true, Some(12)),
+                svc("Claude", Severity::Operational, true, None),
+                svc("Sora", Severity::Degraded, false, None),
+            ],
+        );
+        assert_eq!(
+            tooltip(&s, now()),
+            "Vigie — ChatGPT: major outage for 12 min · 1 page(s) unavailable · checked just now"
+        );
+        assert_eq!(
+            headline(&s, now()),
+            "Vigie: major outage · checked just now"
+        );
+        assert_eq!(service_line(&s.services[0]), "✖ ChatGPT — major outage");
+        assert_eq!(
+            service_line(&s.services[2]),
+            "⊘ Sora — unavailable (last known: degraded)"
+        );
+
+        let off = Snapshot {
+            online: false,
+            ..s.clone()
+        };
+        assert!(tooltip(&off, now()).starts_with("Vigie — Offline"));
+        assert_eq!(icon_state(&off), IconState::Unknown);
+
+        let ok = Snapshot::new(
+            now(),
+            true,
+            vec![svc("Claude", Severity::Operational, true, None)],
+        );
+        assert_eq!(
+            tooltip(&ok, now()),
+            "Vigie — All 1 services operational · checked just now"
+        );
+    }
+
+    #[test]
+    fn spans_and_tomorrow() {
+        assert_eq!(span(t(0), now()), "1 min");
+        assert_eq!(span(t(12), now()), "12 min");
+        assert_eq!(span(t(180), now()), "3 h");
+        assert_eq!(span(t(60 * 24 * 3), now()), "3 days");
+        let tm = tomorrow_morning(now());
+        assert_eq!(
+            tm,
+            Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! The history window: created only when asked for and destroyed when closed.
+//!
+//! Why: a WebKitGTK webview costs ~200 MB PSS even hidden, against ~57 MB for the bare tray
+//! (see docs/desktop-testing.md), and the window is opened rarely. Closing it destroys it; the
+//! app keeps running in the tray (the exit request that follows is refused in `lib.rs`).
+
+use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+pub const LABEL: &str = "history";
+
+/// Show the history window, creating it if needed, and focus it.
+pub fn open<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window(LABEL) {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+        return;
+    }
+    let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html".into()))
+        .title("Vigie — history")
+        .inner_size(900.0, 640.0)
+        .min_inner_size(480.0, 360.0)
+        .build();
+    match built {
+        Ok(w) => {
+            let _ = w.set_focus();
+        }
+        Err(e) => eprintln!("vigie: cannot open the history window: {e}"),
+    }
+}
+
+/// `VIGIE_SHOW_WINDOW=1` opens the window at start (end-to-end tests need a window to drive).
+pub fn wanted_at_start() -> bool {
+    std::env::var("VIGIE_SHOW_WINDOW").is_ok_and(|v| v == "1")
+}
