@@ -10,6 +10,7 @@ pub mod platform;
 pub mod policy;
 pub mod poller;
 pub mod service;
+pub mod settings;
 pub mod snapshot;
 pub mod store;
 pub mod text;

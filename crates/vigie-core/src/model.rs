@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// No reading: fetch failed, blocked by a CDN, page gone. Never counted as an outage.
@@ -106,6 +107,7 @@ impl std::fmt::Display for Severity {
 
 /// One component of a status page. Keyed by `id`, never by name (OpenAI has two "Login").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Component {
     pub id: String,
     pub name: String,
@@ -116,6 +118,7 @@ pub struct Component {
 
 /// One update of an incident, as the provider wrote it (plain text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentUpdate {
     pub at: Option<DateTime<Utc>>,
     /// Lower-case lifecycle word: investigating, identified, monitoring, resolved, … or the platform's own.
@@ -125,6 +128,7 @@ pub struct IncidentUpdate {
 
 /// Whether an incident is an unplanned problem or planned maintenance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentKind {
     #[default]
@@ -143,6 +147,7 @@ impl IncidentKind {
 
 /// An incident or maintenance, active or from history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Incident {
     /// The provider's id (guid for feeds). Unique per service.
     pub id: String,

@@ -8,6 +8,7 @@ use crate::platform::Kind;
 
 /// The last known state of one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceState {
     pub id: String,
     pub name: String,
@@ -34,6 +35,7 @@ pub struct ServiceState {
 
 /// Every watched service at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Snapshot {
     pub checked_at: DateTime<Utc>,
     pub online: bool,

@@ -97,6 +97,7 @@ pub struct CachedResponse {
 
 /// A stored incident with the service it belongs to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoredIncident {
     pub service: String,
     #[serde(flatten)]
@@ -105,6 +106,7 @@ pub struct StoredIncident {
 
 /// One day of one service.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Day {
     pub date: chrono::NaiveDate,
     /// Worst status seen that day (Unknown = no data).

@@ -27,6 +27,7 @@ use crate::service::ServiceSpec;
 
 /// The platforms Vigie reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Statuspage,
