@@ -263,3 +263,65 @@ fn services_lists_the_catalog() {
         assert!(out.contains(id), "{id}");
     }
 }
+
+/// SIGKILL `vigie check` at random moments, 100 times, while it polls and writes: the database must
+/// open every time without being moved aside, pass `integrity_check`, and never lose a committed
+/// status change (the count never goes down, and a run that finished has its change stored).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_during_writes_loses_nothing_committed() {
+    use vigie_core::store::Store;
+    let server = Server::start().await;
+    server.set("/claude/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new(&two_services(&server));
+    let data = env.dir.path().join("data");
+    let (mut last, mut finished, mut killed) = (0usize, 0, 0);
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    for i in 0..100u64 {
+        let flip = if i % 2 == 0 { GITHUB_MINOR } else { CLAUDE };
+        server.set("/gh/api/v2/summary.json", Route::json(fixture(flip)));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args(["check"])
+            .env("VIGIE_CONFIG", env.config())
+            .env("VIGIE_DATA_DIR", &data)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Spread the kills over start-up, the fetch and the write (a run takes ~20–60 ms).
+        std::thread::sleep(std::time::Duration::from_millis((i * 7919) % 70));
+        let done_before_kill = child.try_wait().expect("wait").is_some();
+        let _ = child.kill();
+        let status = child.wait().expect("wait");
+        let store = Store::open_dir(&data).expect("opens after SIGKILL");
+        assert!(
+            store.recovered.is_none(),
+            "run {i}: moved aside: {:?}",
+            store.recovered
+        );
+        assert_eq!(store.integrity_check().expect("check"), "ok", "run {i}");
+        let n = store.changes("gh", since).expect("changes").len();
+        assert!(n >= last, "run {i}: committed changes lost ({last} → {n})");
+        if done_before_kill && status.success() {
+            finished += 1;
+            let want = if i % 2 == 0 {
+                vigie_core::Severity::PartialOutage
+            } else {
+                vigie_core::Severity::Operational
+            };
+            let states = store.states().expect("states");
+            let gh = states.iter().find(|s| s.id == "gh").expect("gh state");
+            assert_eq!(
+                gh.status, want,
+                "run {i}: a finished run's reading is stored"
+            );
+        } else {
+            killed += 1;
+        }
+        last = n;
+    }
+    println!("kill -9: {killed} runs killed, {finished} finished, {last} status changes stored");
+    assert!(
+        killed >= 20,
+        "the test must actually kill runs mid-way ({killed})"
+    );
+}
