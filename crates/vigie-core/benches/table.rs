@@ -172,7 +172,7 @@ fn main() {
     println!(
         "Poll cycles on loopback (release build; the status server runs in another process)\n"
     );
-    println!("| services | cycle | wall ms | CPU ms | requests | KB received | floor wall ms | floor CPU ms | floor KB | CPU ÷ floor |");
+    println!("| services | cycle | wall ms | CPU ms | requests | body KB received | floor wall ms | floor CPU ms | floor body KB | CPU ÷ floor |");
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     rt.block_on(async {
         let client = vigie_core::fetch::client(Duration::from_secs(10)).expect("client");

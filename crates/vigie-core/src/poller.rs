@@ -12,6 +12,7 @@
 //!   is raised, the last state is kept and marked stale, and pages are re-tried every 20 s.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -23,7 +24,7 @@ use crate::model::Severity;
 use crate::platform::{self, Fetch};
 use crate::service::ServiceSpec;
 use crate::snapshot::{ServiceState, Snapshot};
-use crate::store::{Store, StoreError};
+use crate::store::{CachedResponse, Store, StoreError};
 use crate::transitions::{Change, Event, Observation, Tracker};
 
 const CONCURRENCY: usize = 8;
@@ -71,7 +72,15 @@ pub struct Engine {
     schedule: HashMap<String, Schedule>,
     online: bool,
     last_prune: Option<DateTime<Utc>>,
+    /// Validators and bodies by URL, mirrored from the store so a steady cycle reads no BLOBs.
+    /// `None` = looked up, nothing stored.
+    http_cache: HashMap<String, Option<Arc<CachedResponse>>>,
+    /// When each service's state was last written, to skip writes that change nothing.
+    persisted: HashMap<String, (ServiceState, DateTime<Utc>)>,
 }
+
+/// Rewrite an unchanged state at most this often, so `vigie status` elsewhere stays fresh enough.
+const PERSIST_UNCHANGED_EVERY: Duration = Duration::from_secs(300);
 
 impl Engine {
     /// Build an engine over the resolved services; the last known states come from the store so
@@ -89,6 +98,8 @@ impl Engine {
             schedule: HashMap::new(),
             online: true,
             last_prune: None,
+            http_cache: HashMap::new(),
+            persisted: HashMap::new(),
         };
         for s in e.store.states()? {
             e.states
@@ -221,25 +232,24 @@ impl Engine {
             plan.push((s, eps, hist));
         }
 
-        let mut cached = HashMap::new();
         for u in &urls {
-            if let Some(c) = self.store.cached(u)? {
-                cached.insert(u.clone(), c);
+            if !self.http_cache.contains_key(u) {
+                let c = self.store.cached(u)?.map(Arc::new);
+                self.http_cache.insert(u.clone(), c);
             }
         }
         let timeout = self.timeout;
         // Owned inputs: the future must be Send for `tokio::spawn`, which borrowed streams defeat.
-        let jobs: Vec<(
-            String,
-            Option<crate::store::CachedResponse>,
-            reqwest::Client,
-        )> = urls
+        let jobs: Vec<(String, Option<Arc<CachedResponse>>, reqwest::Client)> = urls
             .iter()
-            .map(|u| (u.clone(), cached.remove(u), self.client.clone()))
+            .map(|u| {
+                let c = self.http_cache.get(u).cloned().flatten();
+                (u.clone(), c, self.client.clone())
+            })
             .collect();
         let results: HashMap<String, Result<Response, FetchError>> = stream::iter(jobs)
             .map(|(u, c, client)| async move {
-                let r = fetch_with_retry(&client, &u, c.as_ref(), timeout).await;
+                let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
                 (u, r)
             })
             .buffer_unordered(CONCURRENCY)
@@ -318,7 +328,10 @@ impl Engine {
             let mut history = Vec::new();
             if let Some(h) = hist {
                 if let Some(Ok(r)) = results.get(h) {
-                    if (200..300).contains(&r.status) {
+                    if r.not_modified {
+                        // Already read and stored when it last changed.
+                        sched.history_due = Some(now + chrono_dur(HISTORY_EVERY));
+                    } else if (200..300).contains(&r.status) {
                         let watched = match &obs {
                             Observation::Read(rd) => rd.components.clone(),
                             _ => Vec::new(),
@@ -356,7 +369,17 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
+            let persist = match self.persisted.get(&spec.id) {
+                Some((old, at)) => {
+                    !same_content(old, &state) || now - *at > chrono_dur(PERSIST_UNCHANGED_EVERY)
+                }
+                None => true,
+            };
+            if persist {
+                self.persisted.insert(spec.id.clone(), (state.clone(), now));
+            }
             writes.push(Write {
+                persist,
                 state: state.clone(),
                 change,
                 history,
@@ -375,6 +398,7 @@ impl Engine {
         let prune = self
             .last_prune
             .is_none_or(|t| now - t > chrono::Duration::days(1));
+        let mut new_cache = Vec::new();
         self.store.transaction(|tx| {
             for u in &urls {
                 if let Some(Ok(r)) = results.get(u) {
@@ -390,11 +414,21 @@ impl Engine {
                             &r.body,
                             now,
                         )?;
+                        new_cache.push((
+                            u.clone(),
+                            CachedResponse {
+                                etag: r.etag.clone(),
+                                last_modified: r.last_modified.clone(),
+                                body: r.body.clone(),
+                            },
+                        ));
                     }
                 }
             }
-            for w in &writes {
+            for w in writes.iter().filter(|w| w.persist) {
                 tx.put_state(&w.state, now)?;
+            }
+            for w in &writes {
                 if let Some((from, to)) = w.change {
                     tx.add_change(&w.state.id, now, from, to)?;
                 }
@@ -407,6 +441,9 @@ impl Engine {
             }
             Ok(())
         })?;
+        for (u, c) in new_cache {
+            self.http_cache.insert(u, Some(Arc::new(c)));
+        }
         if prune {
             self.store.prune(now)?;
             self.last_prune = Some(now);
@@ -426,6 +463,8 @@ impl Engine {
 type Planned = (ServiceSpec, Result<Vec<String>, String>, Option<String>);
 
 struct Write {
+    /// Write the state row (it changed, or has not been written for a while).
+    persist: bool,
     state: ServiceState,
     change: Option<(Severity, Severity)>,
     history: Vec<crate::model::Incident>,
@@ -546,6 +585,16 @@ fn next_state(
     s
 }
 
+/// Equal apart from the timestamps every poll moves.
+fn same_content(a: &ServiceState, b: &ServiceState) -> bool {
+    let strip = |s: &ServiceState| ServiceState {
+        checked_at: None,
+        fetched_at: None,
+        ..s.clone()
+    };
+    strip(a) == strip(b)
+}
+
 fn blank_state(spec: &ServiceSpec) -> ServiceState {
     ServiceState {
         id: spec.id.clone(),
@@ -569,7 +618,7 @@ fn blank_state(spec: &ServiceSpec) -> ServiceState {
 async fn fetch_with_retry(
     client: &reqwest::Client,
     url: &str,
-    cached: Option<&crate::store::CachedResponse>,
+    cached: Option<&CachedResponse>,
     timeout: Duration,
 ) -> Result<Response, FetchError> {
     let first = fetch::get(client, url, cached, timeout).await;
