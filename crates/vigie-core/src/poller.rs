@@ -347,10 +347,12 @@ impl Engine {
 
             let new_events = self.tracker.observe(spec, &obs, online, now);
             let prev = self.states.get(&spec.id).cloned();
-            let state = next_state(spec, prev.as_ref(), &obs, online, now, &new_events);
+            // The status shown is the believed one: a probe's single bad reading is not shown
+            // until confirmed.
+            let confirmed = self.tracker.status(&spec.id);
+            let state = next_state(spec, prev.as_ref(), &obs, confirmed, online, now);
             // Status changes are stored whenever the believed status moves, including the first
             // reading after a restart (history stays continuous; no event is raised for it).
-            let confirmed = self.tracker.status(&spec.id);
             let prev_status = prev
                 .as_ref()
                 .filter(|p| p.status != Severity::Unknown || p.reachable)
@@ -525,9 +527,9 @@ fn next_state(
     spec: &ServiceSpec,
     prev: Option<&ServiceState>,
     obs: &Observation,
+    confirmed: Option<Severity>,
     online: bool,
     now: DateTime<Utc>,
-    events: &[Event],
 ) -> ServiceState {
     let mut s = prev.cloned().unwrap_or_else(|| blank_state(spec));
     s.name = spec.name.clone();
@@ -547,11 +549,8 @@ fn next_state(
             s.error = Some(e.clone());
         }
         Observation::Read(r) => {
-            let status_moved = events
-                .iter()
-                .any(|e| matches!(e.change, Change::StatusChanged { .. }));
-            let first = prev.is_none_or(|p| p.fetched_at.is_none() || p.status != r.status);
-            if status_moved || (first && prev.is_none_or(|p| p.status != r.status)) {
+            let status = confirmed.unwrap_or(r.status);
+            if s.since.is_none() || s.status != status {
                 // Since when: an open incident's start when the page says, else now.
                 let started = r
                     .incidents
@@ -560,14 +559,11 @@ fn next_state(
                     .filter_map(|i| i.started_at)
                     .min();
                 s.since = Some(match started {
-                    Some(t) if r.status.is_problem() && t <= now => t,
+                    Some(t) if status.is_problem() && t <= now => t,
                     _ => now,
                 });
             }
-            if s.since.is_none() {
-                s.since = Some(now);
-            }
-            s.status = r.status;
+            s.status = status;
             s.components = r.components.clone();
             s.incidents = r
                 .incidents

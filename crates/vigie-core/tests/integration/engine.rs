@@ -273,6 +273,11 @@ async fn probes_need_confirmation_and_ignore_4xx() {
         "one bad reading is not believed: {:?}",
         r.events
     );
+    assert_eq!(
+        r.snapshot.services[0].status,
+        Severity::Operational,
+        "nor shown"
+    );
     let r = e.cycle(true).await.expect("cycle");
     assert!(
         r.events.iter().any(|e| matches!(

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Memory and idle CPU of `vigie watch` (release) over the default catalog served on loopback.
+# Usage: scripts/measure-watch.sh [SECONDS]   (default 600: the issue's "10 minutes idle")
+# Prints PSS (from /proc/PID/smaps_rollup) after start-up and at the end, and CPU seconds used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-600}
+cargo build --release -q -p vigie-cli -p vigie-testkit
+work=$(mktemp -d)
+trap 'kill "${srv:-}" "${app:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# A loopback copy of every default service's endpoints, from the recorded payloads.
+mkdir -p "$work/www"
+target/release/vigie-fixture-server --port 0 --dir "$work/www" > "$work/srv.log" &
+srv=$!
+for _ in $(seq 100); do grep -q listening "$work/srv.log" && break; sleep 0.05; done
+url=$(sed -n 's/^listening on //p' "$work/srv.log")
+put() { curl -fsS -X PUT --data-binary "@$2" "$url/_control/route?path=$1&etag=v1" >/dev/null; }
+f=tests/fixtures
+{
+  echo 'catalog = []'
+  echo 'interval = "60s"'
+} > "$work/config.toml"
+i=0
+for id in chatgpt openai-api codex claude claude-api claude-code github-copilot perplexity gemini-api mistral; do
+  i=$((i + 1))
+  case $id in
+    chatgpt|openai-api|codex)
+      put "/s$i/api/v1/summary" $f/incident-io/openai-widget-v1-summary-quiet-2026-09.json
+      host=${url#http://}
+      put "/s$i/proxy/$host" $f/incident-io/openai-proxy-summary-all-operational-2026-09.json
+      put "/s$i/history.atom" $f/feeds/github-statuspage-history-atom-4-entries-2026-09-03.xml ;;
+    perplexity)
+      put "/s$i/v3/summary.json" $f/instatus/wistia-v3-summary-up-2026-09-23-DOCQUOTE.json
+      put "/s$i/v3/components.json" $f/instatus/wistia-v3-components-2026-09-23-DOCQUOTE-TRIMMED.json ;;
+    gemini-api)
+      put "/s$i/incidents.json" $f/google-cloud/gcp-incidents-edited-3-secret-manager-2022-07.json ;;
+    mistral)
+      curl -fsS -X PUT --data-binary '{}' "$url/_control/route?path=/s$i/v1/models&status=401" >/dev/null ;;
+    *)
+      put "/s$i/api/v2/summary.json" $f/statuspage/claude-summary-all-operational-6-components-2026-09-03.json
+      put "/s$i/api/v2/incidents.json" $f/statuspage/github-incidents-2-resolved-2024-09-16.json ;;
+  esac
+  if [ "$id" = mistral ]; then u="$url/s$i/v1/models"; else u="$url/s$i"; fi
+  printf '[[service]]\nid = "%s"\nurl = "%s"\n' "$id" "$u" >> "$work/config.toml"
+done
+
+pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/data" target/release/vigie watch > "$work/watch.log" &
+app=$!
+sleep 5
+pss0=$(pss $app); cpu0=$(cpu $app)
+echo "vigie watch: 10 services on loopback, interval 60s; measuring for ${secs}s…"
+sleep "$secs"
+pss1=$(pss $app); cpu1=$(cpu $app)
+ticks=$(getconf CLK_TCK)
+printf '| figure | value |\n|---|---|\n'
+printf '| PSS after start-up | %.1f MB |\n' "$(echo "$pss0/1024" | bc -l)"
+printf '| PSS after %ss | %.1f MB |\n' "$secs" "$(echo "$pss1/1024" | bc -l)"
+printf '| CPU over %ss idle | %.3f s |\n' "$secs" "$(echo "($cpu1-$cpu0)/$ticks" | bc -l)"
+printf '| requests served | %s |\n' "$(curl -fsS "$url/_control/hits" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).values()))')"
