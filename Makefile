@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 # Debug info off: the Tauri build is 40% smaller and faster on 2 cores.
 export CARGO_PROFILE_DEV_DEBUG ?= 0
 
-.PHONY: deps ui run cli test lint unit bench
+.PHONY: deps ui ui-test run cli test lint unit bench
 
 deps:
 	bash scripts/install-deps.sh
@@ -26,8 +26,14 @@ lint: ui
 
 unit: ui
 	cargo test --workspace
+	# The TypeScript bindings generated from the Rust types must be up to date.
+	cargo test -p vigie-core --features ts --test ts_bindings
 
-test: deps lint unit
+# vitest, then the built page in Debian's Chromium (Playwright, IPC mocked).
+ui-test: ui
+	cd ui && npm test
+
+test: deps lint unit ui-test
 	@if [ -x tests/e2e/run.sh ]; then tests/e2e/run.sh; fi
 
 bench:

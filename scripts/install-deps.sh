@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages needed to build the Vigie tray app (vigie-app, Tauri v2 / GTK /
 # WebKitGTK / AppIndicator) and to test it headless (Xvfb, a session D-Bus, trayer as XEmbed tray
-# host, xdotool and ImageMagick for pixel checks). Idempotent: apt is skipped when all are present.
+# host, xdotool and ImageMagick for pixel checks, jq and python3-xlib for tests/e2e). Idempotent:
+# apt is skipped when all are present.
 set -euo pipefail
 
 PACKAGES=(
@@ -17,6 +18,10 @@ PACKAGES=(
   xdotool
   imagemagick
   trayer
+  chromium
+  # tests/e2e: jq edits fixture JSON, python3-xlib closes windows the way a window manager does
+  jq
+  python3-xlib
 )
 
 missing=()

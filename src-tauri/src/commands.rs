@@ -1,10 +1,55 @@
-//! Commands the history window may invoke. Thin: they read or poke the shared [`AppState`].
+//! Commands the history/settings window may invoke. Thin: the logic lives in
+//! `vigie_core::settings` (tested there); these read or poke the shared state.
+//!
+//! The window's store connection is a second SQLite connection to the poller's database (WAL: readers
+//! never block the writer), opened on first use so a tray-only session costs nothing.
 
-use tauri::State;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::Utc;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_autostart::ManagerExt;
+use vigie_core::config::{self, Config};
+use vigie_core::model::Component;
 use vigie_core::poller::Command;
+use vigie_core::settings::{
+    self, Export, ExportFormat, IncidentKey, NewService, Preview, ServiceUptime, Settings,
+};
+use vigie_core::store::{Store, StoredIncident};
 use vigie_core::Snapshot;
 
-use crate::AppState;
+use crate::{lock, AppState};
+
+/// What the window's commands need besides [`AppState`].
+pub struct WindowState {
+    config_path: PathBuf,
+    store_path: PathBuf,
+    store: Mutex<Option<Store>>,
+}
+
+impl WindowState {
+    pub fn new(config_path: PathBuf, store_path: PathBuf) -> WindowState {
+        WindowState {
+            config_path,
+            store_path,
+            store: Mutex::new(None),
+        }
+    }
+
+    fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, String>) -> Result<T, String> {
+        let mut guard = lock(&self.store);
+        if guard.is_none() {
+            let s = Store::open(&self.store_path).map_err(|e| e.to_string())?;
+            *guard = Some(s);
+        }
+        match guard.as_ref() {
+            Some(s) => f(s),
+            None => Err("the history database is not open".into()),
+        }
+    }
+}
 
 /// The current snapshot (the same JSON shape as `vigie status --json`).
 #[tauri::command]
@@ -19,4 +64,167 @@ pub fn refresh(state: State<'_, AppState>) -> Result<(), String> {
         .commands
         .send(Command::Refresh)
         .map_err(|_| "the poller has stopped".to_string())
+}
+
+/// Every stored incident with its updates, newest first (filtering is the window's job).
+#[tauri::command]
+pub fn get_history(win: State<'_, WindowState>) -> Result<Vec<StoredIncident>, String> {
+    win.with_store(|s| s.incidents(None, None).map_err(|e| e.to_string()))
+}
+
+/// The selected incidents as CSV or JSON text; with `save`, also written to the Downloads folder.
+#[tauri::command]
+pub fn export_history(
+    win: State<'_, WindowState>,
+    format: ExportFormat,
+    keys: Vec<IncidentKey>,
+    save: bool,
+) -> Result<Export, String> {
+    let all = win.with_store(|s| s.incidents(None, None).map_err(|e| e.to_string()))?;
+    let mut out = settings::export(&settings::select(all, &keys), format, Utc::now());
+    if save {
+        let path = settings::export_dir().join(&out.file_name);
+        std::fs::write(&path, &out.text).map_err(|e| format!("{}: {e}", path.display()))?;
+        out.saved_to = Some(path.display().to_string());
+    }
+    Ok(out)
+}
+
+/// The per-day bars of every watched service.
+#[tauri::command]
+pub fn get_uptime(
+    state: State<'_, AppState>,
+    win: State<'_, WindowState>,
+    days: u32,
+) -> Result<Vec<ServiceUptime>, String> {
+    let services: Vec<(String, String)> = state
+        .snapshot()
+        .services
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let days = days.clamp(1, 400);
+    win.with_store(|s| settings::uptime(s, &services, days, Utc::now()).map_err(|e| e.to_string()))
+}
+
+fn load_config(win: &WindowState) -> Result<Config, String> {
+    config::load(&win.config_path).map_err(|e| e.to_string())
+}
+
+/// The editable config. An invalid file is an error (the window shows it; nothing is written).
+#[tauri::command]
+pub fn get_settings(win: State<'_, WindowState>) -> Result<Settings, String> {
+    Ok(settings::settings_of(&load_config(&win)?, &win.config_path))
+}
+
+/// Apply the new config live: the poller reloads, the notification policy changes at once.
+fn apply(state: &AppState, cfg: Config) -> Result<(), String> {
+    *lock(&state.notifications) = cfg.notifications.clone();
+    state
+        .commands
+        .send(Command::Reload(Box::new(cfg)))
+        .map_err(|_| "saved, but the poller has stopped".to_string())
+}
+
+/// Write the edited settings (validated first, atomic, comments kept) and apply them.
+#[tauri::command]
+pub fn save_settings(
+    state: State<'_, AppState>,
+    win: State<'_, WindowState>,
+    settings: Settings,
+) -> Result<Settings, String> {
+    let cfg = settings::save(&win.config_path, &settings).map_err(|e| e.to_string())?;
+    let out = settings::settings_of(&cfg, &win.config_path);
+    apply(&state, cfg)?;
+    Ok(out)
+}
+
+/// Every component of a watched page, from the last stored response (else the current reading).
+#[tauri::command]
+pub fn get_components(
+    state: State<'_, AppState>,
+    win: State<'_, WindowState>,
+    id: String,
+) -> Result<Vec<Component>, String> {
+    let cfg = load_config(&win)?;
+    let spec = cfg
+        .resolve()
+        .into_iter()
+        .find(|s| s.id == id)
+        .or_else(|| {
+            config::catalog()
+                .into_iter()
+                .find(|c| c.spec.id == id)
+                .map(|c| c.spec)
+        })
+        .ok_or_else(|| format!("no service {id:?}"))?;
+    if let Some(list) = win.with_store(|s| Ok(settings::page_components(s, &spec)))? {
+        return Ok(list);
+    }
+    Ok(state
+        .snapshot()
+        .services
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.components)
+        .unwrap_or_default())
+}
+
+/// Detect what a status-page URL is and read it once, for a preview; nothing is saved.
+#[tauri::command]
+pub async fn discover_page(win: State<'_, WindowState>, url: String) -> Result<Preview, String> {
+    let cfg = load_config(&win)?;
+    let timeout = cfg.timeout.min(Duration::from_secs(15));
+    let found = vigie_core::discover::discover(&url, timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(settings::preview(&found, &cfg))
+}
+
+/// Save a page confirmed after its preview, and start watching it.
+#[tauri::command]
+pub fn add_service(
+    state: State<'_, AppState>,
+    win: State<'_, WindowState>,
+    service: NewService,
+) -> Result<Settings, String> {
+    if settings::safe_http_url(&service.url).is_none() {
+        return Err(format!("{:?} is not an http(s) URL", service.url));
+    }
+    let cfg = settings::add_service(&win.config_path, &service).map_err(|e| e.to_string())?;
+    let out = settings::settings_of(&cfg, &win.config_path);
+    apply(&state, cfg)?;
+    Ok(out)
+}
+
+#[tauri::command]
+pub fn get_autostart<R: Runtime>(app: AppHandle<R>) -> Result<bool, String> {
+    app.autolaunch().is_enabled().map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, String> {
+    let l = app.autolaunch();
+    let r = if enabled { l.enable() } else { l.disable() };
+    r.map_err(|e| e.to_string())?;
+    l.is_enabled().map_err(|e| e.to_string())
+}
+
+/// Open an http(s) link in the system browser; anything else is refused.
+#[tauri::command]
+pub fn open_url(url: String) -> Result<(), String> {
+    let Some(url) = settings::safe_http_url(&url) else {
+        return Err("only http(s) links can be opened".into());
+    };
+    std::process::Command::new("xdg-open")
+        .arg(&url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|mut child| {
+            // Reap it so no zombie is left behind.
+            std::thread::spawn(move || child.wait());
+        })
+        .map_err(|e| format!("cannot start xdg-open: {e}"))
 }

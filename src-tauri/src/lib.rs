@@ -30,7 +30,8 @@ pub struct AppState {
     snapshot: Mutex<Snapshot>,
     /// To the poller.
     pub commands: UnboundedSender<Command>,
-    notifications: Notifications,
+    /// Replaced when the window saves new settings.
+    pub notifications: Mutex<Notifications>,
     pub paused_until: Mutex<Option<DateTime<Utc>>>,
     /// Service id → snoozed until (no UI yet; the policy already honours it).
     pub snoozed: Mutex<HashMap<String, DateTime<Utc>>>,
@@ -101,12 +102,14 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
     };
     // The last known state, shown before any network.
     let initial = engine.snapshot(Utc::now());
+    let window_state =
+        commands::WindowState::new(config_path.clone(), engine.store().path().to_path_buf());
 
     let (commands_tx, commands_rx) = unbounded_channel();
     let state = AppState {
         snapshot: Mutex::new(initial),
         commands: commands_tx,
-        notifications: cfg.notifications.clone(),
+        notifications: Mutex::new(cfg.notifications.clone()),
         paused_until: Mutex::new(None),
         snoozed: Mutex::new(HashMap::new()),
     };
@@ -121,9 +124,21 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
             None,
         ))
         .manage(state)
+        .manage(window_state)
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
-            commands::refresh
+            commands::refresh,
+            commands::get_history,
+            commands::export_history,
+            commands::get_uptime,
+            commands::get_settings,
+            commands::save_settings,
+            commands::get_components,
+            commands::discover_page,
+            commands::add_service,
+            commands::get_autostart,
+            commands::set_autostart,
+            commands::open_url
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -188,7 +203,8 @@ fn start_poller<R: Runtime>(
                     tray::refresh(&app);
                     let _ = app.emit("snapshot", &snapshot);
                     let ctx = state.policy_context(Utc::now());
-                    for n in policy::notices(&events, &snapshot, &state.notifications, &ctx) {
+                    let policy = lock(&state.notifications).clone();
+                    for n in policy::notices(&events, &snapshot, &policy, &ctx) {
                         notify::send(n);
                     }
                 }

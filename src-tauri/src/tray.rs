@@ -1,8 +1,11 @@
 //! The tray icon and its menu: the whole everyday UI of Vigie.
 //!
-//! The icon, tooltip and menu are rebuilt from the current [`Snapshot`] after every poll cycle
-//! (rebuilding a dozen menu items is cheaper and simpler than keeping item handles in sync). The
-//! words are produced by pure functions so they can be tested without a display.
+//! The icon, tooltip and menu follow the current [`Snapshot`] after every poll cycle. The menu is
+//! updated in place (new words on the same items) and only rebuilt when its structure changes:
+//! replacing it destroys the open GtkMenu on Linux, so a rebuild on every cycle closed the menu
+//! under the user's pointer (every second with a short interval). The icon is only re-set when
+//! its state changes. The words are produced by pure functions so they can be tested without a
+//! display.
 //!
 //! Linux note: with AppIndicator (the usual Linux tray) any click opens the menu and no click
 //! events reach the app, so "Open history…" in the menu is the way to the window there; the
@@ -20,6 +23,8 @@ use vigie_core::poller::Command;
 use vigie_core::text::ago;
 use vigie_core::{ServiceState, Severity, Snapshot};
 
+use std::sync::Mutex;
+
 use crate::icon::{self, IconState};
 use crate::{lock, window, AppState};
 
@@ -36,12 +41,41 @@ const ID_RESUME: &str = "resume";
 const ID_AUTOSTART: &str = "autostart";
 const ID_QUIT: &str = "quit";
 
+/// The menu items whose words change between cycles, kept to update an open menu in place.
+struct LiveMenu<R: Runtime> {
+    /// The structure the items were built for: service ids and whether the "paused" line shows.
+    shape: (Vec<String>, bool),
+    headline: MenuItem<R>,
+    paused: Option<MenuItem<R>>,
+    services: Vec<MenuItem<R>>,
+    resume: MenuItem<R>,
+    autostart: CheckMenuItem<R>,
+}
+
+/// What the tray shows now (managed by Tauri once the tray exists).
+struct TrayState<R: Runtime> {
+    menu: Mutex<Option<LiveMenu<R>>>,
+    icon: Mutex<Option<IconState>>,
+}
+
+/// The menu's structure for a state: items are only rebuilt when this changes.
+fn shape(snapshot: &Snapshot, paused: bool) -> (Vec<String>, bool) {
+    (
+        snapshot.services.iter().map(|s| s.id.clone()).collect(),
+        paused,
+    )
+}
+
 /// Create the tray icon, showing what `AppState` holds (the last known state from the store).
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
     let state = app.state::<AppState>();
     let snapshot = state.snapshot();
     let now = Utc::now();
-    let menu = build_menu(app, &snapshot, now)?;
+    let (menu, live) = build_menu(app, &snapshot, now)?;
+    app.manage(TrayState {
+        menu: Mutex::new(Some(live)),
+        icon: Mutex::new(Some(icon_state(&snapshot))),
+    });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon_image(&snapshot))
         .tooltip(tooltip(&snapshot, now))
@@ -62,24 +96,90 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
 }
 
 /// Re-render icon, tooltip and menu from the current state.
+///
+/// Runs on the main thread: menu calls from another thread block on it, so a lock held there
+/// while the main thread waits for the same lock (a menu click) would deadlock.
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    if let Err(e) = app.run_on_main_thread(move || refresh_now(&handle)) {
+        eprintln!("vigie: cannot refresh the tray: {e}");
+    }
+}
+
+fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let Some(shown) = app.try_state::<TrayState<R>>() else {
         return;
     };
     let snapshot = app.state::<AppState>().snapshot();
     let now = Utc::now();
-    if let Err(e) = tray.set_icon(Some(icon_image(&snapshot))) {
-        eprintln!("vigie: cannot set the tray icon: {e}");
+    let wanted = icon_state(&snapshot);
+    let mut icon_now = lock(&shown.icon);
+    if *icon_now != Some(wanted) {
+        match tray.set_icon(Some(icon_image(&snapshot))) {
+            Ok(()) => *icon_now = Some(wanted),
+            Err(e) => eprintln!("vigie: cannot set the tray icon: {e}"),
+        }
     }
+    drop(icon_now);
     let _ = tray.set_tooltip(Some(tooltip(&snapshot, now)));
-    match build_menu(app, &snapshot, now) {
-        Ok(menu) => {
-            if let Err(e) = tray.set_menu(Some(menu)) {
-                eprintln!("vigie: cannot set the tray menu: {e}");
+
+    let mut live = lock(&shown.menu);
+    let paused = paused_until(app, now);
+    let same_shape = live
+        .as_ref()
+        .is_some_and(|m| m.shape == shape(&snapshot, paused.is_some()));
+    if same_shape {
+        if let Some(m) = live.as_ref() {
+            if let Err(e) = update_menu(app, m, &snapshot, now, paused) {
+                eprintln!("vigie: cannot update the tray menu: {e}");
             }
         }
+        return;
+    }
+    match build_menu(app, &snapshot, now) {
+        Ok((menu, items)) => match tray.set_menu(Some(menu)) {
+            Ok(()) => *live = Some(items),
+            Err(e) => eprintln!("vigie: cannot set the tray menu: {e}"),
+        },
         Err(e) => eprintln!("vigie: cannot build the tray menu: {e}"),
     }
+}
+
+/// When notifications are paused until, if that is still in the future.
+fn paused_until<R: Runtime>(app: &AppHandle<R>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let until = *lock(&app.state::<AppState>().paused_until);
+    until.filter(|t| *t > now)
+}
+
+fn paused_line(until: DateTime<Utc>) -> String {
+    format!(
+        "Notifications paused until {}",
+        until.with_timezone(&Local).format("%a %H:%M")
+    )
+}
+
+/// New words on the existing items (same structure).
+fn update_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    m: &LiveMenu<R>,
+    snapshot: &Snapshot,
+    now: DateTime<Utc>,
+    paused: Option<DateTime<Utc>>,
+) -> tauri::Result<()> {
+    m.headline.set_text(headline(snapshot, now))?;
+    if let (Some(item), Some(until)) = (&m.paused, paused) {
+        item.set_text(paused_line(until))?;
+    }
+    for (item, s) in m.services.iter().zip(&snapshot.services) {
+        item.set_text(service_line(s))?;
+    }
+    m.resume.set_enabled(paused.is_some())?;
+    m.autostart
+        .set_checked(app.autolaunch().is_enabled().unwrap_or(false))?;
+    Ok(())
 }
 
 pub fn icon_state(snapshot: &Snapshot) -> IconState {
@@ -95,39 +195,58 @@ fn build_menu<R: Runtime>(
     app: &AppHandle<R>,
     snapshot: &Snapshot,
     now: DateTime<Utc>,
-) -> tauri::Result<Menu<R>> {
-    let state = app.state::<AppState>();
-    let paused = *lock(&state.paused_until);
-    let autostart = app.autolaunch().is_enabled().unwrap_or(false);
+) -> tauri::Result<(Menu<R>, LiveMenu<R>)> {
+    let paused = paused_until(app, now);
+    let autostart_on = app.autolaunch().is_enabled().unwrap_or(false);
 
-    let mut owned: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
-    owned.push(Box::new(MenuItem::with_id(
+    let headline_item = MenuItem::with_id(
         app,
         "headline",
         headline(snapshot, now),
         false,
         None::<&str>,
-    )?));
-    if let Some(until) = paused.filter(|t| *t > now) {
-        owned.push(Box::new(MenuItem::with_id(
+    )?;
+    let paused_item = match paused {
+        Some(until) => Some(MenuItem::with_id(
             app,
             "paused",
-            format!(
-                "Notifications paused until {}",
-                until.with_timezone(&Local).format("%a %H:%M")
-            ),
+            paused_line(until),
             false,
             None::<&str>,
-        )?));
+        )?),
+        None => None,
+    };
+    let service_items = snapshot
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            MenuItem::with_id(
+                app,
+                format!("service-{i}"),
+                service_line(s),
+                false,
+                None::<&str>,
+            )
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
+    let resume = MenuItem::with_id(app, ID_RESUME, "Resume", paused.is_some(), None::<&str>)?;
+    let autostart = CheckMenuItem::with_id(
+        app,
+        ID_AUTOSTART,
+        "Launch at login",
+        true,
+        autostart_on,
+        None::<&str>,
+    )?;
+
+    let mut owned: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
+    owned.push(Box::new(headline_item.clone()));
+    if let Some(p) = &paused_item {
+        owned.push(Box::new(p.clone()));
     }
-    for (i, s) in snapshot.services.iter().enumerate() {
-        owned.push(Box::new(MenuItem::with_id(
-            app,
-            format!("service-{i}"),
-            service_line(s),
-            false,
-            None::<&str>,
-        )?));
+    for item in &service_items {
+        owned.push(Box::new(item.clone()));
     }
     owned.push(Box::new(PredefinedMenuItem::separator(app)?));
     owned.push(Box::new(MenuItem::with_id(
@@ -144,43 +263,23 @@ fn build_menu<R: Runtime>(
         true,
         None::<&str>,
     )?));
-    let pause_items = [
-        MenuItem::with_id(app, ID_PAUSE_1H, "For 1 hour", true, None::<&str>)?,
-        MenuItem::with_id(app, ID_PAUSE_8H, "For 8 hours", true, None::<&str>)?,
-        MenuItem::with_id(
-            app,
-            ID_PAUSE_TOMORROW,
-            "Until tomorrow (08:00)",
-            true,
-            None::<&str>,
-        )?,
-        MenuItem::with_id(
-            app,
-            ID_RESUME,
-            "Resume",
-            paused.is_some_and(|t| t > now),
-            None::<&str>,
-        )?,
-    ];
-    let pause_refs: Vec<&dyn IsMenuItem<R>> = pause_items
-        .iter()
-        .map(|i| i as &dyn IsMenuItem<R>)
-        .collect();
+    let pause_1h = MenuItem::with_id(app, ID_PAUSE_1H, "For 1 hour", true, None::<&str>)?;
+    let pause_8h = MenuItem::with_id(app, ID_PAUSE_8H, "For 8 hours", true, None::<&str>)?;
+    let pause_tomorrow = MenuItem::with_id(
+        app,
+        ID_PAUSE_TOMORROW,
+        "Until tomorrow (08:00)",
+        true,
+        None::<&str>,
+    )?;
     owned.push(Box::new(Submenu::with_id_and_items(
         app,
         "pause",
         "Pause notifications",
         true,
-        &pause_refs,
+        &[&pause_1h, &pause_8h, &pause_tomorrow, &resume],
     )?));
-    owned.push(Box::new(CheckMenuItem::with_id(
-        app,
-        ID_AUTOSTART,
-        "Launch at login",
-        true,
-        autostart,
-        None::<&str>,
-    )?));
+    owned.push(Box::new(autostart.clone()));
     owned.push(Box::new(PredefinedMenuItem::separator(app)?));
     owned.push(Box::new(MenuItem::with_id(
         app,
@@ -190,7 +289,16 @@ fn build_menu<R: Runtime>(
         None::<&str>,
     )?));
     let refs: Vec<&dyn IsMenuItem<R>> = owned.iter().map(|b| b.as_ref()).collect();
-    Menu::with_items(app, &refs)
+    let menu = Menu::with_items(app, &refs)?;
+    let live = LiveMenu {
+        shape: shape(snapshot, paused.is_some()),
+        headline: headline_item,
+        paused: paused_item,
+        services: service_items,
+        resume,
+        autostart,
+    };
+    Ok((menu, live))
 }
 
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {

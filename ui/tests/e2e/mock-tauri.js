@@ -1,0 +1,117 @@
+// Injected before the page's scripts (Playwright addInitScript): a stand-in for Tauri's IPC that
+// answers the app's commands with fixture data, including hostile provider strings. It records every
+// call, every alert() and every CSP violation so the tests can assert that nothing ran.
+(() => {
+  const now = Date.now();
+  const ago = (m) => new Date(now - m * 60000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const XSS_IMG = '<img src=x onerror=alert(1)>';
+  const XSS_SCRIPT = '<script>alert(2)</script>';
+  window.__alerts = [];
+  window.alert = (m) => window.__alerts.push(String(m));
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  window.__calls = [];
+  window.__VIGIE_TEST__ = true;
+
+  const incident = (o) => ({ kind: "incident", status: "investigating", resolved_at: null, components: [], updates: [], url: null, ...o });
+  const services = [
+    {
+      id: "github", name: "GitHub", kind: "statuspage", page_url: "https://www.githubstatus.com", status: "partial_outage",
+      reachable: true, stale: false, error: null,
+      components: [{ id: "pkgs", name: "Packages", group: null, status: "partial_outage" }],
+      incidents: [incident({ id: "g1", title: "Degraded performance for GitHub Packages", status: "identified", impact: "partial_outage", started_at: ago(95), url: "https://www.githubstatus.com/incidents/g1",
+        updates: [{ at: ago(95), status: "investigating", text: "We are investigating reports of degraded performance for Packages." }, { at: ago(20), status: "identified", text: "The issue has been identified and a fix is being implemented." }] })],
+      since: ago(95), fetched_at: ago(1), checked_at: ago(1),
+    },
+    {
+      id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "operational",
+      reachable: true, stale: false, error: null, components: [], incidents: [], since: ago(60 * 30), fetched_at: ago(1), checked_at: ago(1),
+    },
+    {
+      id: "openai-api", name: "OpenAI API", kind: "incident_io", page_url: "https://status.openai.com", status: "degraded",
+      reachable: true, stale: false, error: null, components: [],
+      incidents: [incident({ id: "o1", title: "Elevated error rates on Responses API", impact: "degraded", started_at: ago(12), url: "https://status.openai.com/incidents/o1",
+        updates: [{ at: ago(12), status: "investigating", text: "We are seeing elevated error rates." }] })],
+      since: ago(12), fetched_at: ago(2), checked_at: ago(2),
+    },
+    {
+      id: "hostile", name: `Evil ${XSS_IMG}`, kind: "statuspage", page_url: "javascript:alert(3)", status: "major_outage",
+      reachable: true, stale: true, error: `${XSS_SCRIPT} fetch failed`, components: [],
+      incidents: [incident({ id: "x1", title: XSS_IMG, impact: "major_outage", started_at: ago(300), url: "javascript:alert(4)",
+        updates: [{ at: ago(290), status: "investigating", text: `${XSS_SCRIPT}<a href="javascript:alert(5)">click</a>` }] })],
+      since: ago(300), fetched_at: ago(40), checked_at: ago(1),
+    },
+    {
+      id: "mistral", name: "Mistral", kind: "instatus", page_url: "https://status.mistral.ai", status: "unknown",
+      reachable: false, stale: true, error: "HTTP 503 from the page", components: [], incidents: [], since: null, fetched_at: ago(600), checked_at: ago(1),
+    },
+  ];
+  const snapshot = { checked_at: ago(1), online: true, overall: "partial_outage", services };
+
+  const history = [
+    { service: "github", ...services[0].incidents[0] },
+    { service: "openai-api", ...services[2].incidents[0] },
+    { service: "hostile", ...services[3].incidents[0] },
+    { service: "claude", ...incident({ id: "c1", title: "Elevated errors on Claude Opus", status: "resolved", impact: "degraded", started_at: ago(60 * 24 * 3), resolved_at: ago(60 * 24 * 3 - 45), url: "https://status.claude.com/incidents/c1",
+      updates: [{ at: ago(60 * 24 * 3), status: "investigating", text: "We are investigating elevated errors." }, { at: ago(60 * 24 * 3 - 45), status: "resolved", text: "This incident has been resolved." }] }) },
+    { service: "github", ...incident({ id: "g0", kind: "maintenance", title: "Scheduled maintenance of Codespaces", status: "completed", impact: "maintenance", started_at: ago(60 * 24 * 20), resolved_at: ago(60 * 24 * 20 - 120),
+      updates: [{ at: ago(60 * 24 * 20), status: "in_progress", text: "Maintenance is in progress." }] }) },
+  ];
+
+  const day = (i) => new Date(now - (89 - i) * 86400000).toISOString().slice(0, 10);
+  const bars = (seed, startData) => Array.from({ length: 90 }, (_, i) => {
+    if (i < startData) return { date: day(i), worst: "unknown", availability: null };
+    const r = (i * 7919 + seed * 104729) % 97;
+    const worst = r < 3 ? "major_outage" : r < 7 ? "partial_outage" : r < 13 ? "degraded" : r < 15 ? "maintenance" : "operational";
+    const availability = worst === "operational" || worst === "maintenance" ? 1 : worst === "degraded" ? 0.995 : worst === "partial_outage" ? 0.97 : 0.9;
+    return { date: day(i), worst, availability };
+  });
+  const mean = (d) => { const a = d.filter((x) => x.availability !== null); return a.length ? a.reduce((s, x) => s + x.availability, 0) / a.length : null; };
+  const uptime = services.map((s, k) => { const days = bars(k + 1, k === 4 ? 90 : k * 10); return { id: s.id, name: s.name, availability: mean(days), days }; });
+
+  const settings = {
+    path: "/home/user/.config/vigie/config.toml", interval_secs: 60, language: "system",
+    notifications: { enabled: true, threshold: "degraded", recovery: true, updates: false, maintenance: false, quiet_hours: "22:00-07:00", muted: [] },
+    services: [
+      { id: "chatgpt", name: "ChatGPT", kind: "incident_io", url: "https://status.openai.com", builtin: true, enabled: false, components: [] },
+      { id: "claude", name: "Claude", kind: "statuspage", url: "https://status.claude.com", builtin: true, enabled: true, components: [] },
+      { id: "github", name: "GitHub", kind: "statuspage", url: "https://www.githubstatus.com", builtin: true, enabled: true, components: [] },
+      { id: "openai-api", name: "OpenAI API", kind: "incident_io", url: "https://status.openai.com", builtin: true, enabled: true, components: [] },
+      { id: "mistral", name: "Mistral", kind: "instatus", url: "https://status.mistral.ai", builtin: true, enabled: true, components: [] },
+      { id: "hostile", name: `Evil ${XSS_IMG}`, kind: "statuspage", url: "http://127.0.0.1:9", builtin: false, enabled: true, components: [] },
+    ],
+  };
+
+  const callbacks = new Map();
+  let nextId = 1;
+  const listeners = [];
+  window.__emit = (event, payload) => { for (const l of listeners) if (l.event === event) callbacks.get(l.handler)?.({ event, id: 0, payload }); };
+
+  const handlers = {
+    get_snapshot: () => snapshot,
+    refresh: () => null,
+    get_history: () => history,
+    get_uptime: () => uptime,
+    get_settings: () => settings,
+    get_autostart: () => false,
+    set_autostart: (a) => a.enabled,
+    save_settings: (a) => { if (a.settings.notifications.threshold === "maintenance") throw "/home/user/.config/vigie/config.toml:3: notifications.threshold: refused by the test mock"; Object.assign(settings, JSON.parse(JSON.stringify(a.settings))); return settings; },
+    get_components: () => [{ id: "pkgs", name: "Packages", group: null, status: "partial_outage" }, { id: "act", name: `Actions ${XSS_IMG}`, group: "CI", status: "operational" }],
+    discover_page: (a) => { if (!/^https?:/.test(a.url)) throw `${JSON.stringify(a.url)} is not an http(s) URL`; return { id: "example", name: `Example ${XSS_SCRIPT}`, kind: "statuspage", url: a.url, status: "degraded", components: [{ id: "api", name: "API", group: null, status: "degraded" }], incidents: [], note: null }; },
+    add_service: (a) => { settings.services.push({ ...a.service, builtin: false, enabled: true }); return settings; },
+    export_history: (a) => ({ file_name: `vigie-history.${a.format}`, mime: a.format === "csv" ? "text/csv" : "application/json", text: a.format === "csv" ? "service,id\n" + a.keys.map((k) => `${k.service},${k.id}`).join("\n") : JSON.stringify(a.keys), saved_to: null }),
+    open_url: () => null,
+    "plugin:event|listen": (a) => { listeners.push(a); return nextId++; },
+    "plugin:event|unlisten": () => null,
+  };
+
+  window.__TAURI_INTERNALS__ = {
+    transformCallback: (cb) => { const id = nextId++; callbacks.set(id, cb); return id; },
+    invoke: (cmd, args = {}) => {
+      window.__calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
+      const f = handlers[cmd];
+      if (!f) return Promise.reject(`unknown command ${cmd}`);
+      try { return Promise.resolve(f(args)); } catch (e) { return Promise.reject(e); }
+    },
+  };
+})();

@@ -1,0 +1,241 @@
+// Browser tests of the built window (ui/dist) in Debian's Chromium via playwright-core, with the
+// Tauri IPC mocked (mock-tauri.js) and the CSP of src-tauri/tauri.conf.json sent as a header, so the
+// page runs under the same policy as in the app. Also writes the screenshots of docs/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { extname, join, normalize, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ui = join(here, "..", "..");
+const dist = join(ui, "dist");
+const repo = join(ui, "..");
+const shots = join(repo, "docs", "screenshots");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const conf = JSON.parse(await readFile(join(repo, "src-tauri", "tauri.conf.json"), "utf8"));
+const CSP = conf.app.security.csp;
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+let server, base, browser;
+
+before(async () => {
+  assert.ok(existsSync(join(dist, "index.html")), "ui/dist missing: run `npm run build` first");
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(dist, path === "/" ? "index.html" : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+async function open({ locale = "en-GB", colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 }, locale, colorScheme, acceptDownloads: true, timezoneId: "Europe/Paris" });
+  await context.addInitScript({ path: join(here, "mock-tauri.js") });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(base);
+  await page.waitForSelector(".card");
+  return { context, page, errors };
+}
+
+async function assertClean(page, errors) {
+  assert.deepEqual(await page.evaluate(() => window.__alerts), [], "an alert ran");
+  assert.deepEqual(await page.evaluate(() => window.__violations), [], "CSP violation");
+  assert.equal(await page.locator("img").count(), 0, "an <img> was injected");
+  assert.equal(await page.locator("script").count(), 1, "a <script> was injected");
+  const hrefs = await page.$$eval("[href],[src]", (els) => els.map((e) => e.getAttribute("href") ?? e.getAttribute("src")));
+  for (const h of hrefs) assert.match(h, /^(https?:\/\/|\/assets\/|\/favicon\.svg$|#)/, `unsafe link ${h}`);
+  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), [], "page errors");
+}
+
+test("Now view: every service with shape + word, since, freshness, incidents; hostile text inert", async () => {
+  const { context, page, errors } = await open();
+  assert.equal(await page.locator(".card").count(), 5);
+  const github = page.locator("article", { has: page.locator("h2", { hasText: "GitHub" }) });
+  assert.match(await github.locator(".card-head .badge").innerText(), /◩\s*partial outage/);
+  assert.match(await github.innerText(), /since .*ago/);
+  assert.match(await github.innerText(), /checked (1 min\.? ago|now)/);
+  assert.match(await github.innerText(), /fix is being implemented/);
+  const evil = page.locator("article", { has: page.locator("h2", { hasText: "Evil" }) });
+  assert.equal(await evil.locator("h2").innerText(), "Evil <img src=x onerror=alert(1)>");
+  assert.match(await evil.innerText(), /<script>alert\(2\)<\/script><a href="javascript:alert\(5\)">click<\/a>/);
+  assert.equal(await evil.locator("a").count(), 0, "javascript: links must not be rendered");
+  assert.match(await page.locator("article", { hasText: "Mistral" }).innerText(), /○\s*unavailable/);
+  // Links go through open_url, not navigation.
+  await github.locator("a.ext").last().click();
+  const calls = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "open_url"));
+  assert.deepEqual(calls.map((c) => c.args.url), ["https://www.githubstatus.com"]);
+  assert.equal(page.url(), base);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("tabs are a keyboard tablist", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-now").focus();
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.locator("#tab-history").getAttribute("aria-selected"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-history");
+  assert.equal(await page.locator("#panel-history").isVisible(), true);
+  assert.equal(await page.locator("#panel-now").isVisible(), false);
+  await page.keyboard.press("End");
+  assert.equal(await page.locator("#tab-settings").getAttribute("aria-selected"), "true");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.locator("#tab-now").getAttribute("aria-selected"), "true");
+  assert.equal(await page.locator("[role=tab][tabindex='0']").count(), 1);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("History: timeline with every update, filters, search, export", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-history").click();
+  await page.waitForSelector(".hist");
+  assert.match(await page.locator(".count").innerText(), /5 incidents/);
+  await page.selectOption("select[name=service]", "github");
+  assert.match(await page.locator(".count").innerText(), /2 incidents/);
+  await page.selectOption("select[name=severity]", "maintenance");
+  assert.match(await page.locator(".count").innerText(), /1 incidents/);
+  await page.selectOption("select[name=service]", "");
+  await page.selectOption("select[name=severity]", "");
+  await page.fill("input[name=q]", "opus");
+  assert.match(await page.locator(".count").innerText(), /1 incidents/);
+  const item = page.locator(".hist").first();
+  await item.locator("summary").click();
+  assert.equal(await item.locator(".timeline li").count(), 2);
+  const dl = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const d = await dl;
+  assert.equal(d.suggestedFilename(), "vigie-history.csv");
+  const call = await page.evaluate(() => window.__calls.find((c) => c.cmd === "export_history").args);
+  assert.deepEqual(call.keys, [{ service: "claude", id: "c1" }]);
+  assert.equal(call.format, "csv");
+  await page.fill("input[name=q]", "");
+  await page.fill("input[name=q]", "alert");
+  assert.match(await page.locator(".hist").first().innerText(), /<img src=x onerror=alert\(1\)>/);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("Uptime: 90 cells per service, details on keyboard focus and hover", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-uptime").click();
+  await page.waitForSelector(".bar");
+  assert.equal(await page.locator(".uptime-row").first().locator(".cell").count(), 90);
+  const row = page.locator(".uptime-row").nth(0);
+  await row.locator(".cell[tabindex='0']").focus();
+  await page.keyboard.press("Home");
+  const detail = await row.locator(".day-detail").innerText();
+  assert.match(detail, /\d{4}: (operational|degraded|partial outage|major outage|maintenance|unavailable), /);
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.i), "1");
+  await row.locator(".cell").nth(50).hover();
+  assert.notEqual(await row.locator(".day-detail").innerText(), detail);
+  assert.match(await row.locator(".avail").innerText(), /% available/);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("Settings: toggle, components, save, error shown; add a page with a preview", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-settings").click();
+  await page.waitForSelector("form.settings");
+  await page.locator("input[data-service=chatgpt]").check();
+  await page.selectOption("#interval", "300");
+  const github = page.locator(".svc-row", { has: page.locator("input[data-service=github]") });
+  await github.getByRole("button", { name: "Choose components" }).click();
+  await github.locator("fieldset.components input").first().check();
+  assert.match(await github.locator("fieldset").innerText(), /CI › Actions <img src=x onerror=alert\(1\)>/);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForSelector(".form-msg.ok");
+  const saved = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "save_settings").pop().args.settings);
+  assert.equal(saved.interval_secs, 300);
+  assert.equal(saved.services.find((s) => s.id === "chatgpt").enabled, true);
+  assert.deepEqual(saved.services.find((s) => s.id === "github").components, ["pkgs"]);
+  assert.equal(saved.notifications.quiet_hours, "22:00-07:00");
+  // A config the core refuses: the error is shown, in an alert.
+  await page.selectOption("#threshold", "maintenance");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForSelector(".form-msg.error-text");
+  assert.match(await page.locator("[role=alert]").innerText(), /config\.toml:3: notifications/);
+
+  await page.fill("#add-url", "https://status.example.com");
+  await page.getByRole("button", { name: "Detect" }).click();
+  await page.waitForSelector(".preview .card");
+  assert.match(await page.locator(".preview").innerText(), /Example <script>alert\(2\)<\/script>/);
+  await page.getByRole("button", { name: "Add this page" }).click();
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "add_service"));
+  const added = await page.evaluate(() => window.__calls.find((c) => c.cmd === "add_service").args.service);
+  assert.equal(added.url, "https://status.example.com");
+  assert.equal(added.id, "example");
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("live: the snapshot event updates the Now view without reload", async () => {
+  const { context, page, errors } = await open();
+  await page.evaluate(() => {
+    const s = { checked_at: new Date().toISOString(), online: true, overall: "major_outage", services: [
+      { id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "major_outage", reachable: true, stale: false, error: null, components: [], incidents: [], since: new Date().toISOString(), fetched_at: null, checked_at: new Date().toISOString() }] };
+    window.__emit("snapshot", s);
+  });
+  assert.equal(await page.locator(".card").count(), 1);
+  assert.match(await page.locator(".card .badge").innerText(), /■\s*major outage/);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("French follows the system locale, and the switch changes language", async () => {
+  const { context, page, errors } = await open({ locale: "fr-FR" });
+  assert.equal(await page.locator("#tab-now").innerText(), "Maintenant");
+  assert.equal(await page.getAttribute("html", "lang"), "fr");
+  assert.match(await page.locator("article", { hasText: "GitHub" }).innerText(), /panne partielle/);
+  assert.match(await page.locator("article", { hasText: "GitHub" }).innerText(), /vérifié (il\sy\sa\s1\smin|maintenant)/);
+  await page.selectOption("#lang-switch", "en");
+  assert.equal(await page.locator("#tab-now").innerText(), "Now");
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("screenshots: each view, light/dark × en/fr", async () => {
+  await mkdir(shots, { recursive: true });
+  const made = [];
+  for (const lang of ["en", "fr"]) {
+    for (const scheme of ["light", "dark"]) {
+      const { context, page, errors } = await open({ locale: lang === "fr" ? "fr-FR" : "en-GB", colorScheme: scheme });
+      for (const v of ["now", "history", "uptime", "settings"]) {
+        await page.locator(`#tab-${v}`).click();
+        await page.waitForSelector(`#panel-${v} ${v === "now" ? ".card" : v === "history" ? ".hist" : v === "uptime" ? ".bar" : "form.settings"}`);
+        if (v === "uptime") await page.locator(".uptime-row").first().locator(".cell").nth(70).hover();
+        const file = join(shots, `${v}-${scheme}-${lang}.png`);
+        await page.screenshot({ path: file });
+        made.push(file);
+      }
+      await assertClean(page, errors);
+      await context.close();
+    }
+  }
+  assert.equal(made.length, 16);
+});
