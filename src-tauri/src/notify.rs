@@ -7,6 +7,9 @@
 use vigie_core::policy::{Notice, Urgency};
 
 pub const APP_NAME: &str = "Vigie";
+/// Icon theme name: the .deb/.rpm install the app icon as `hicolor/*/apps/vigie-app.png` (named
+/// after the binary), so this name resolves once installed.
+pub const ICON_NAME: &str = "vigie-app";
 
 /// Send one notice in the background; failures are logged, never fatal.
 pub fn send(notice: Notice) {
@@ -22,7 +25,7 @@ fn show(notice: &Notice) -> Result<(), notify_rust::error::Error> {
     n.appname(APP_NAME)
         .summary(&notice.summary)
         .body(&notice.body)
-        .icon("dev.vigie.app");
+        .icon(ICON_NAME);
     #[cfg(all(unix, not(target_os = "macos")))]
     {
         n.urgency(match notice.urgency {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Memory and start-up figures of the release tray app, headless (Xvfb + session D-Bus + trayer),
+# watching 10 Statuspage services served by a loopback fixture server:
+#   - PSS of the app plus all its descendants (WebKit processes) with the history window never
+#     opened, open, and closed again;
+#   - launch-to-tray time: from exec to the tray icon window existing.
+# PSS (not RSS) so that shared libraries are counted once across the app and its WebKit children.
+#
+#   scripts/measure-memory.sh            (SETTLE=secs to wait before each reading, default 8)
+# shellcheck source-path=SCRIPTDIR/../tests/e2e
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/release"
+SETTLE=${SETTLE:-8}
+SERVICES=10
+
+# PSS in kB of one process (0 if it is gone).
+pss_of() { awk '/^Pss:/ { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+
+# PID and all its descendants, from the ppid field of /proc/*/stat.
+family() {
+  # A stat line is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so the
+  # fields are counted after the last ") ". cat skips processes that vanish meanwhile.
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+    { pid = $1; rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); parent[pid] = f[2] }
+    END {
+      keep[root] = 1; print root
+      do { added = 0
+        for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; print p; added = 1 }
+      } while (added)
+    }'
+}
+
+# "total_MB detail" for the app's process family, e.g. "57.1 vigie-app=57.1".
+measure() {
+  local total=0 detail="" pid kb name
+  for pid in $(family "$APP_PID"); do
+    kb=$(pss_of "$pid")
+    name=$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)
+    total=$((total + kb))
+    detail+=" $name=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
+  done
+  awk -v k="$total" -v d="$detail" 'BEGIN { printf "%.1f %s\n", k / 1024, d }'
+}
+
+# Three readings a second apart after settling; prints the median line.
+reading() {
+  sleep "$SETTLE" # let allocations settle after the state change (pages loaded, caches filled)
+  local a b c
+  a=$(measure)
+  sleep 1
+  b=$(measure)
+  sleep 1
+  c=$(measure)
+  printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -n | sed -n 2p
+}
+
+inner() {
+  WORK=$1
+  ART=$WORK
+  export WORK ART
+  # shellcheck source=SCRIPTDIR/../tests/e2e/lib.sh
+  source "$ROOT/tests/e2e/lib.sh"
+  # Default-ish config: the default interval, ten services on the fixture server. Replaces
+  # lib.sh's one-service config (called by start_session).
+  # shellcheck disable=SC2317
+  write_config() {
+    {
+      echo 'catalog = []'
+      for i in $(seq "$SERVICES"); do
+        printf '\n[[service]]\nid = "svc%d"\nname = "Service %d"\nkind = "statuspage"\nurl = "%s/s%d"\n' \
+          "$i" "$i" "$BASE" "$i"
+      done
+    } >"$1"
+  }
+  trap cleanup EXIT
+  trap 'exit 1' TERM INT
+  start_session
+  for i in $(seq "$SERVICES"); do
+    curl -fsS -m 5 -X PUT --data-binary "@$OPERATIONAL" \
+      "$BASE/_control/route?path=/s$i/api/v2/summary.json" >/dev/null
+  done
+
+  local t0 t1
+  t0=$(date +%s%N)
+  start_app
+  until has_icon; do
+    sleep 0.02
+    (($(date +%s%N) - t0 < 20000000000)) || fail "no tray icon after 20 s"
+  done
+  t1=$(date +%s%N)
+  echo "launch_to_tray_ms $(((t1 - t0) / 1000000))"
+  # Settled = every page fetched once.
+  poll 30 "all $SERVICES pages fetched" all_fetched
+  echo "never_opened $(reading)"
+
+  local title
+  title=$(sed -n 's/.*\.title("\([^"]*\)").*/\1/p' "$ROOT/src-tauri/src/window.rs" | head -n1)
+  # A second launch hands over to the running app, which opens the window (single instance).
+  app_env
+  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-app" >/dev/null 2>&1 || fail "second launch failed"
+  poll 20 "the history window" window_shown "$title"
+  echo "window_open $(reading)"
+
+  "$ROOT/tests/e2e/xhelper.py" close "$(xdotool search --onlyvisible --name "^$title\$" | head -n1)"
+  poll 20 "the WebKitWebProcess to exit" no_web_process
+  echo "closed_again $(reading)"
+}
+all_fetched() {
+  local n
+  n=$(curl -fsS -m 5 "$BASE/_control/hits" | grep -o '"/s[0-9]*/api/v2/summary.json": *[1-9]' | wc -l)
+  ((n >= SERVICES))
+}
+window_shown() { xdotool search --onlyvisible --name "^$1\$" >/dev/null 2>&1; }
+no_web_process() { ! pgrep -P "$APP_PID" -x WebKitWebProces >/dev/null; }
+
+if [ "${1:-}" = --inner ]; then
+  inner "$2"
+  exit 0
+fi
+
+cd "$ROOT"
+[ -f ui/dist/index.html ] || make ui
+# What `tauri build` ships: release, front end embedded (custom protocol).
+cargo build --quiet --release -p vigie-app --features custom-protocol
+cargo build --quiet --release -p vigie-testkit --bin vigie-fixture-server
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vigie-mem.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" \
+  dbus-run-session -- bash "$ROOT/scripts/measure-memory.sh" --inner "$work" >"$work/out" 2>"$work/err" || {
+  echo "measure-memory: failed" >&2
+  cat "$work/out" "$work/err" >&2
+  tail -n 20 "$work/app.err" >&2 2>/dev/null || true
+  exit 1
+}
+
+echo "Vigie release build, $SERVICES loopback services, settle ${SETTLE}s, PSS of app + children"
+awk '
+  $1 == "launch_to_tray_ms" { launch = $2; next }
+  $1 ~ /^(never_opened|window_open|closed_again)$/ {
+    label = $1; sub(/_/, " ", label); total[$1] = $2
+    detail = ""; for (i = 3; i <= NF; i++) detail = detail " " $i
+    printf "  %-14s %7.1f MB  (%s )\n", label, $2, detail
+  }
+  END {
+    printf "  %-14s %7d ms\n", "launch->tray", launch
+    printf "  closed again - never opened: %+.1f MB\n", total["closed_again"] - total["never_opened"]
+  }' "$work/out"
