@@ -22,6 +22,8 @@ PACKAGES=(
   # tests/e2e: jq edits fixture JSON, python3-xlib closes windows the way a window manager does
   jq
   python3-xlib
+  # tests/e2e webdriver scenario: WebKitWebDriver, which tauri-driver drives
+  webkit2gtk-driver
 )
 
 missing=()
@@ -33,14 +35,22 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages already installed"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
+# tauri-driver (WebDriver proxy in front of WebKitWebDriver) for tests/e2e, pinned to 2.x:
+# 3.0 (in alpha on crates.io) must not replace the tested 2.x series once released.
+if command -v tauri-driver >/dev/null 2>&1; then
+  echo "install-deps: tauri-driver already installed"
+else
+  echo "install-deps: installing tauri-driver 2.x (cargo install, 1-2 min)"
+  cargo install tauri-driver --locked --version '^2'
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"

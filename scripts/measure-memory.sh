@@ -113,7 +113,7 @@ all_fetched() {
   ((n >= SERVICES))
 }
 window_shown() { xdotool search --onlyvisible --name "^$1\$" >/dev/null 2>&1; }
-no_web_process() { ! pgrep -P "$APP_PID" -x WebKitWebProces >/dev/null; }
+no_web_process() { [ "$(count_descendants_named "$APP_PID" WebKitWebProces)" -eq 0 ]; }
 
 if [ "${1:-}" = --inner ]; then
   inner "$2"

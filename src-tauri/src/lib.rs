@@ -12,6 +12,7 @@ pub mod icon;
 pub mod notify;
 pub mod tray;
 pub mod window;
+pub mod window_process;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -38,6 +39,20 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub(crate) fn new(
+        snapshot: Snapshot,
+        commands: UnboundedSender<Command>,
+        notifications: Notifications,
+    ) -> AppState {
+        AppState {
+            snapshot: Mutex::new(snapshot),
+            commands,
+            notifications: Mutex::new(notifications),
+            paused_until: Mutex::new(None),
+            snoozed: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         lock(&self.snapshot).clone()
     }
@@ -59,7 +74,29 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Run the app with the default runtime; returns the process exit code.
 pub fn run() -> i32 {
+    if std::env::args().any(|a| a == window_process::ARG) {
+        return window_process::run_child();
+    }
     run_app(tauri::Builder::default())
+}
+
+/// The window's commands, registered by the tray process and by the window process alike.
+pub(crate) fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::get_snapshot,
+        commands::refresh,
+        commands::get_history,
+        commands::export_history,
+        commands::get_uptime,
+        commands::get_settings,
+        commands::save_settings,
+        commands::get_components,
+        commands::discover_page,
+        commands::add_service,
+        commands::get_autostart,
+        commands::set_autostart,
+        commands::open_url
+    ])
 }
 
 /// Run the app on any Tauri runtime (tests could pass a mock runtime's builder).
@@ -106,15 +143,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
         commands::WindowState::new(config_path.clone(), engine.store().path().to_path_buf());
 
     let (commands_tx, commands_rx) = unbounded_channel();
-    let state = AppState {
-        snapshot: Mutex::new(initial),
-        commands: commands_tx,
-        notifications: Mutex::new(cfg.notifications.clone()),
-        paused_until: Mutex::new(None),
-        snoozed: Mutex::new(HashMap::new()),
-    };
+    let state = AppState::new(initial, commands_tx, cfg.notifications.clone());
 
-    let app = builder
+    let builder = builder
         // Must be the first plugin: a second launch only focuses the running one.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             window::open(app);
@@ -125,21 +156,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
         ))
         .manage(state)
         .manage(window_state)
-        .invoke_handler(tauri::generate_handler![
-            commands::get_snapshot,
-            commands::refresh,
-            commands::get_history,
-            commands::export_history,
-            commands::get_uptime,
-            commands::get_settings,
-            commands::save_settings,
-            commands::get_components,
-            commands::discover_page,
-            commands::add_service,
-            commands::get_autostart,
-            commands::set_autostart,
-            commands::open_url
-        ])
+        .manage(window_process::WindowChild::default());
+    let app = with_commands(builder)
         .setup(move |app| {
             let handle = app.handle().clone();
             tray::create(&handle)?;
@@ -202,6 +220,7 @@ fn start_poller<R: Runtime>(
                     *lock(&state.snapshot) = snapshot.clone();
                     tray::refresh(&app);
                     let _ = app.emit("snapshot", &snapshot);
+                    window_process::send_snapshot(&app, &snapshot);
                     let ctx = state.policy_context(Utc::now());
                     let policy = lock(&state.notifications).clone();
                     for n in policy::notices(&events, &snapshot, &policy, &ctx) {

@@ -1,4 +1,5 @@
-//! The history window: created only when asked for and destroyed when closed.
+//! The history window: created only when asked for and destroyed when closed (normally in a
+//! child process of its own: see `window_process`).
 //!
 //! Why: a WebKitGTK webview costs ~200 MB PSS even hidden, against ~57 MB for the bare tray
 //! (see docs/desktop-testing.md), and the window is opened rarely. Closing it destroys it; the
@@ -8,8 +9,17 @@ use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 pub const LABEL: &str = "history";
 
-/// Show the history window, creating it if needed, and focus it.
+/// Show the history window: in its own process (see `window_process`), or here under WebDriver.
 pub fn open<R: Runtime>(app: &AppHandle<R>) {
+    if crate::window_process::in_process() {
+        open_here(app);
+    } else {
+        crate::window_process::open(app);
+    }
+}
+
+/// Show the history window in this process, creating it if needed, and focus it.
+pub fn open_here<R: Runtime>(app: &AppHandle<R>) {
     if let Some(w) = app.get_webview_window(LABEL) {
         let _ = w.unminimize();
         let _ = w.show();

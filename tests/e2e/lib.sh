@@ -18,6 +18,7 @@ SUMMARY_MAJOR="GitHub: major outage"
 SUMMARY_RECOVERED="GitHub: recovered"
 
 PIDS=()     # background processes this scenario started, ended on exit
+ON_EXIT=()  # functions run first on exit, last added first
 APP_PID=""
 
 step() { echo "  [$(date +%T.%N | cut -c1-12)] $*"; }
@@ -90,6 +91,12 @@ serve() {
 # server_down SECS: connections refused for SECS seconds (answers once the listener is closed).
 server_down() {
   curl -fsS -m 10 -X POST "$BASE/_control/down?secs=$1" >/dev/null || fail "cannot take the server down"
+}
+
+# serve_at PATH FILE: answer FILE on PATH (a second page on the same server, e.g. /other/api/...).
+serve_at() {
+  curl -fsS -m 5 -X PUT --data-binary "@$2" "$BASE/_control/route?path=$1" >/dev/null ||
+    fail "cannot set the route $1"
 }
 
 hits() { curl -fsS -m 5 "$BASE/_control/hits?path=$SUMMARY_PATH" | tr -d '[:space:]'; }
@@ -217,14 +224,45 @@ wait_notices() {
 
 cleanup() {
   local rc=$?
+  # A scenario that wrote why it may be retried (e.g. a WebDriver session dropped by the driver)
+  # exits 75 (EX_TEMPFAIL): run.sh then runs it once more.
+  if ((rc != 0)) && [ -s "$WORK/retry-reason" ]; then
+    rc=75
+  fi
   if ((rc != 0)); then
     import -window root "$ART/failure.png" 2>/dev/null || true
   fi
-  # Only what this scenario started, youngest first (the app before the server it polls).
+  # Scenario-specific teardown first (e.g. the WebDriver session), then the processes.
   local i
+  for ((i = ${#ON_EXIT[@]} - 1; i >= 0; i--)); do
+    "${ON_EXIT[i]}" || true
+  done
+  # Only what this scenario started, youngest first (the app before the server it polls).
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     kill "${PIDS[i]}" 2>/dev/null || true
   done
   wait 2>/dev/null || true
   exit "$rc"
+}
+
+# PID and all its descendants (the history window runs in a child process of the app, and WebKit's
+# processes are children of that), from the ppid field of /proc/*/stat. comm may hold spaces and
+# parentheses, so the fields are counted after the last ") ".
+descendants() {
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+    { pid = $1; rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); parent[pid] = f[2] }
+    END {
+      keep[root] = 1; print root
+      do { added = 0
+        for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; print p; added = 1 }
+      } while (added)
+    }'
+}
+# How many processes named $2 (comm, truncated to 15 characters) descend from PID $1.
+count_descendants_named() {
+  local n=0 p
+  for p in $(descendants "$1"); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && n=$((n + 1))
+  done
+  echo "$n"
 }
