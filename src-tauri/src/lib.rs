@@ -163,7 +163,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
             tray::create(&handle)?;
             start_poller(handle.clone(), engine, commands_rx);
             if !problems.is_empty() {
-                notify::send(config_notice(&config_path, &problems));
+                notify::send(&handle, config_notice(&config_path, &problems));
             }
             if window::wanted_at_start() {
                 window::open(&handle);
@@ -224,7 +224,7 @@ fn start_poller<R: Runtime>(
                     let ctx = state.policy_context(Utc::now());
                     let policy = lock(&state.notifications).clone();
                     for n in policy::notices(&events, &snapshot, &policy, &ctx) {
-                        notify::send(n);
+                        notify::send(&app, n);
                     }
                 }
                 Update::Error(e) => eprintln!("vigie: poll failed: {e}"),
