@@ -6,6 +6,11 @@
 set -euo pipefail
 
 PACKAGES=(
+  build-essential
+  pkg-config
+  curl
+  file
+  procps
   libwebkit2gtk-4.1-dev
   libgtk-3-dev
   libayatana-appindicator3-dev
