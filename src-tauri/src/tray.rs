@@ -417,9 +417,10 @@ pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
     if probs.is_empty() && snapshot.online {
         let reachable = snapshot.services.iter().filter(|s| s.reachable).count();
         parts.push(match snapshot.overall {
-            Severity::Operational if reachable == snapshot.services.len() => {
-                format!("All {reachable} services operational")
-            }
+            Severity::Operational if reachable == snapshot.services.len() => match reachable {
+                1 => "The watched service is operational".to_string(),
+                n => format!("All {n} services operational"),
+            },
             Severity::Operational | Severity::Maintenance => {
                 let m: Vec<&str> = snapshot
                     .services
@@ -534,7 +535,7 @@ mod tests {
         );
         assert_eq!(
             tooltip(&ok, now()),
-            "Vigie — All 1 services operational · checked just now"
+            "Vigie — The watched service is operational · checked just now"
         );
     }
 
