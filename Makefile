@@ -15,7 +15,7 @@ ui:
 	cd ui && npm ci --no-audit --no-fund && npm run build
 
 run: deps ui
-	cargo run --release -p vigie-app
+	cargo run --release -p vigie-app --features custom-protocol
 
 cli:
 	cargo build --release -p vigie-cli
