@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::id_str;
 use crate::model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
 use crate::platform::{json, ReadError};
 use crate::{text, time};
@@ -206,14 +207,6 @@ fn update_word(u: &Value) -> Option<String> {
 fn attr_str(v: &Value, key: &str) -> Option<String> {
     let s = v.get("attributes")?.get(key)?.as_str()?.trim();
     (!s.is_empty()).then(|| s.to_string())
-}
-
-fn id_str(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

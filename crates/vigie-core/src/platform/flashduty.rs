@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::{array, id_str};
 use crate::model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
 use crate::platform::{json, ReadError};
 use crate::{text, time};
@@ -323,21 +324,6 @@ fn secs_of(v: &Value) -> Option<i64> {
 fn str_of(v: &Value, key: &str) -> Option<String> {
     let s = v.get(key)?.as_str()?.trim();
     (!s.is_empty()).then(|| s.to_string())
-}
-
-fn id_str(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
 }
 
 #[cfg(test)]

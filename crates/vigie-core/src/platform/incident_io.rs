@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::{str_of, time_of};
 use crate::model::{
     is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
 };
@@ -202,17 +203,6 @@ fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn time_of(v: &Value, key: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    v.get(key).and_then(crate::time::from_json)
 }
 
 /// Lower-case lifecycle word; incident.io's maintenance words lose their `maintenance_` prefix.

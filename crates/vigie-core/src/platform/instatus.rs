@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 
+use super::{array, id_str};
 use crate::model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
 use crate::platform::{json, ReadError};
 use crate::{text, time};
@@ -215,22 +216,6 @@ fn name_of(v: Option<&Value>) -> Option<String> {
     };
     let s = text::tidy(s);
     (!s.is_empty()).then_some(s)
-}
-
-fn id_str(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// The array under `key`, or nothing (absent, null or another type).
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
 }
 
 #[cfg(test)]

@@ -258,3 +258,36 @@ fn touches(spec: &ServiceSpec, components: &[String], kept: &[Component]) -> boo
                     .any(|k| &k.id == c || k.name.eq_ignore_ascii_case(c))
         })
 }
+
+// Small readers of loosely typed JSON shared by the parsers: pages put nulls, numbers or
+// nothing where the docs promise strings and arrays.
+
+/// An id that may be written as a string or a number; blank = none.
+pub(crate) fn id_str(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The array under `key`, or nothing (absent, null or another type).
+pub(crate) fn array<'a>(v: &'a serde_json::Value, key: &str) -> &'a [serde_json::Value] {
+    v.get(key)
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// A trimmed, non-empty string field.
+pub(crate) fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    v.get(key)
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// A timestamp field in any format the platforms use.
+pub(crate) fn time_of(v: &serde_json::Value, key: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    v.get(key).and_then(crate::time::from_json)
+}

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::{str_of, time_of};
 use crate::model::{
     is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
 };
@@ -149,17 +150,6 @@ fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn time_of(v: &Value, key: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    v.get(key).and_then(crate::time::from_json)
 }
 
 fn incident(v: &Value, kind: IncidentKind, base: Option<&str>) -> Option<Incident> {
