@@ -18,24 +18,10 @@ SERVICES=10
 # PSS in kB of one process (0 if it is gone).
 pss_of() { awk '/^Pss:/ { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
-# PID and all its descendants, from the ppid field of /proc/*/stat.
-family() {
-  # A stat line is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so the
-  # fields are counted after the last ") ". cat skips processes that vanish meanwhile.
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
-    { pid = $1; rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); parent[pid] = f[2] }
-    END {
-      keep[root] = 1; print root
-      do { added = 0
-        for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; print p; added = 1 }
-      } while (added)
-    }'
-}
-
 # "total_MB detail" for the app's process family, e.g. "57.1 vigie-app=57.1".
 measure() {
   local total=0 detail="" pid kb name
-  for pid in $(family "$APP_PID"); do
+  for pid in $(descendants "$APP_PID"); do
     kb=$(pss_of "$pid")
     name=$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)
     total=$((total + kb))

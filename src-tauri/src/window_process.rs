@@ -21,7 +21,6 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::mpsc::unbounded_channel;
 use vigie_core::config::{self, Config};
 use vigie_core::poller::Command;
-use vigie_core::store::Store;
 use vigie_core::Snapshot;
 
 use crate::{lock, AppState};
@@ -133,11 +132,9 @@ pub fn run_child() -> i32 {
     let config_path = config::default_path();
     let cfg = config::load(&config_path).unwrap_or_else(|_| Config::default());
     let store_path = vigie_core::store::default_dir().join("vigie.db");
-    // The last stored state, until the tray's first line arrives.
-    let initial = Store::open(&store_path)
-        .and_then(|s| s.states())
-        .map(|states| Snapshot::new(chrono::Utc::now(), true, states))
-        .unwrap_or_else(|_| Snapshot::new(chrono::Utc::now(), true, Vec::new()));
+    // Empty until the tray's first line, which it writes as it spawns us: reading the store here
+    // would repeat its work (and could race it to move a damaged file aside).
+    let initial = Snapshot::new(chrono::Utc::now(), true, Vec::new());
     let (commands_tx, mut commands_rx) = unbounded_channel();
     let state = AppState::new(initial, commands_tx, cfg.notifications);
     let window_state = crate::commands::WindowState::new(config_path, store_path);

@@ -216,18 +216,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .block_on(vigie_core::discover::discover(&url, cfg.timeout))
                 .map_err(rt)?;
             let mut spec = found.spec;
-            let taken: Vec<String> = cfg
-                .resolve()
-                .into_iter()
-                .map(|s| s.id)
-                .chain(config::catalog().into_iter().map(|c| c.spec.id))
-                .collect();
-            let base = spec.id.clone();
-            let mut n = 2;
-            while taken.contains(&spec.id) {
-                spec.id = format!("{base}-{n}");
-                n += 1;
-            }
+            spec.id = vigie_core::settings::free_id(&cfg, &spec.id);
             config::append_service(&cfg_path, &spec)?;
             outln!(
                 "Added {} ({}, {}) to {}: {} now.",
