@@ -489,6 +489,7 @@ mod tests {
             error: None,
             components: vec![],
             incidents: vec![],
+            notices: vec![],
             since: since.map(t),
             fetched_at: None,
             checked_at: Some(t(0)),

@@ -555,6 +555,8 @@ impl<'a> Parser<'a> {
                 "url",
                 "components",
                 "product",
+                "locations",
+                "match",
                 "page_id",
                 "page_url",
                 "enabled",
@@ -624,6 +626,14 @@ impl<'a> Parser<'a> {
         let product = self
             .string(t, "product", &format!("{p}.product"))
             .or_else(|| base.and_then(|b| b.product.clone()));
+        let locations = self
+            .strings(t, "locations", &format!("{p}.locations"))
+            .or_else(|| base.map(|b| b.locations.clone()))
+            .unwrap_or_default();
+        let keywords = self
+            .strings(t, "match", &format!("{p}.match"))
+            .or_else(|| base.map(|b| b.keywords.clone()))
+            .unwrap_or_default();
         let page_id = self
             .string(t, "page_id", &format!("{p}.page_id"))
             .or_else(|| base.and_then(|b| b.page_id.clone()));
@@ -670,6 +680,19 @@ impl<'a> Parser<'a> {
                 "required for kind flashduty".into(),
             );
         }
+        for (key, given, allowed) in [
+            ("locations", !locations.is_empty(), Kind::GoogleCloud),
+            ("match", !keywords.is_empty(), Kind::Feed),
+        ] {
+            if given && kind != allowed && t.contains_key(key) {
+                let item = t.get(key).unwrap_or(&Item::None);
+                self.at(
+                    item,
+                    &format!("{p}.{key}"),
+                    format!("only for kind {allowed}, not {kind}"),
+                );
+            }
+        }
         if self.problems.len() > before {
             return None;
         }
@@ -682,6 +705,8 @@ impl<'a> Parser<'a> {
             url,
             components,
             product,
+            locations,
+            keywords,
             page_id,
             page_url,
             enabled,
@@ -955,6 +980,8 @@ mod tests {
             url: "https://status.example.com".into(),
             components: vec![],
             product: None,
+            locations: Vec::new(),
+            keywords: Vec::new(),
             page_id: None,
             page_url: None,
             enabled: true,

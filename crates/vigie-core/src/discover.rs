@@ -70,6 +70,8 @@ pub async fn discover(url: &str, timeout: Duration) -> Result<Discovered, Discov
             url: d.url.clone(),
             components: Vec::new(),
             product: None,
+            locations: Vec::new(),
+            keywords: Vec::new(),
             page_id: None,
             page_url: None,
             enabled: true,
@@ -112,7 +114,7 @@ async fn read_once(
     }
     let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
     platform::read(spec, &refs)
-        .map(|r| platform::finish(spec, r))
+        .and_then(|r| platform::finish(spec, r))
         .map_err(|e| e.to_string())
 }
 

@@ -197,27 +197,16 @@ pub fn is_closed_word(word: &str) -> bool {
 pub struct Reading {
     pub status: Severity,
     pub components: Vec<Component>,
-    /// Active incidents and in-progress maintenances only.
+    /// Active incidents and in-progress maintenances that concern the service.
     pub incidents: Vec<Incident>,
+    /// Open incidents that name no component, on a service that watches only some components: they
+    /// may or may not concern it, so they are shown as page-wide notices and never colour it.
+    #[serde(default)]
+    pub notices: Vec<Incident>,
+    /// Closed incidents the same payload carries (feeds, Google Cloud, Instatus, Better Stack list
+    /// past incidents beside the current ones): stored as history, never counted in the status.
+    #[serde(default)]
+    pub past: Vec<Incident>,
     /// A short note from the parser (e.g. "Ollama 0.12.6, 3 models").
     pub note: Option<String>,
-}
-
-impl Reading {
-    /// Service status = worst of what the page says, its components, and each open incident's impact.
-    pub fn rolled_up(mut self, page_level: Severity) -> Reading {
-        let comps = self.components.iter().map(|c| c.status);
-        let incs = self
-            .incidents
-            .iter()
-            .filter(|i| !i.is_resolved())
-            .map(|i| i.impact);
-        self.status = comps
-            .chain(incs)
-            .chain(std::iter::once(page_level))
-            .chain(std::iter::once(Severity::Operational))
-            .max()
-            .unwrap_or(Severity::Operational);
-        self
-    }
 }

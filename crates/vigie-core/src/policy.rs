@@ -393,6 +393,7 @@ mod tests {
             error: None,
             components: vec![],
             incidents: vec![],
+            notices: vec![],
             since: None,
             fetched_at: None,
             checked_at: None,

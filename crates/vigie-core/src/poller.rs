@@ -518,7 +518,10 @@ fn observe(
         }
     }
     match platform::read(spec, &bodies) {
-        Ok(r) => Observation::Read(platform::finish(spec, r)),
+        Ok(r) => match platform::finish(spec, r) {
+            Ok(r) => Observation::Read(r),
+            Err(e) => Observation::Failed(format!("{}: {e}", eps.join(" + "))),
+        },
         Err(e) => Observation::Failed(format!("{}: {e}", eps.join(" + "))),
     }
 }
@@ -603,6 +606,7 @@ fn blank_state(spec: &ServiceSpec) -> ServiceState {
         error: None,
         components: Vec::new(),
         incidents: Vec::new(),
+        notices: Vec::new(),
         since: None,
         fetched_at: None,
         checked_at: None,

@@ -20,6 +20,13 @@ pub struct ServiceSpec {
     /// Google Cloud product id.
     #[serde(default)]
     pub product: Option<String>,
+    /// Google Cloud locations to watch (`us-central1`, `global`); empty = every location.
+    #[serde(default)]
+    pub locations: Vec<String>,
+    /// Feeds only: count an item only when its title or text contains one of these words
+    /// (case-insensitive). The Azure feed lists every Azure service; Vigie watches OpenAI's.
+    #[serde(default, rename = "match")]
+    pub keywords: Vec<String>,
     /// Flashduty page id.
     #[serde(default)]
     pub page_id: Option<String>,

@@ -446,6 +446,8 @@ pub fn add_service(path: &Path, new: &NewService) -> Result<Config, SaveError> {
         url: new.url.clone(),
         components: new.components.clone(),
         product: None,
+        locations: Vec::new(),
+        keywords: Vec::new(),
         page_id: None,
         page_url: None,
         enabled: true,

@@ -23,6 +23,10 @@ pub struct ServiceState {
     pub components: Vec<Component>,
     /// Active incidents and in-progress maintenances.
     pub incidents: Vec<Incident>,
+    /// Open incidents that name no component, on a service that watches only some: shown as
+    /// page-wide notices, never counted in `status`.
+    #[serde(default)]
+    pub notices: Vec<Incident>,
     /// When the status last changed (as far as Vigie saw).
     pub since: Option<DateTime<Utc>>,
     /// When the data shown was read from the page.

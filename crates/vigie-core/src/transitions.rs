@@ -217,6 +217,8 @@ mod tests {
             url: "http://x".into(),
             components: vec![],
             product: None,
+            locations: Vec::new(),
+            keywords: Vec::new(),
             page_id: None,
             page_url: None,
             enabled: true,
@@ -251,6 +253,8 @@ mod tests {
             status,
             components: vec![],
             incidents,
+            notices: Vec::new(),
+            past: Vec::new(),
             note: None,
         })
     }

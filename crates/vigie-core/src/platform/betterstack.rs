@@ -108,6 +108,8 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
         status,
         components,
         incidents,
+        notices: Vec::new(),
+        past: Vec::new(),
         note,
     })
 }

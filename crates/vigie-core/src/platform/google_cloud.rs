@@ -78,6 +78,8 @@ pub fn read_with_base(
         status: Severity::Operational,
         components: Vec::new(),
         incidents,
+        notices: Vec::new(),
+        past: Vec::new(),
         note,
     })
 }
@@ -259,7 +261,7 @@ mod tests {
         assert!(!i.is_resolved());
         assert_eq!(r.note, None);
         assert_eq!(
-            r.rolled_up(Severity::Operational).status,
+            crate::platform::rolled(crate::platform::Kind::GoogleCloud, r),
             Severity::MajorOutage
         );
     }
@@ -294,7 +296,7 @@ mod tests {
             "information only"
         );
         assert_eq!(
-            r.rolled_up(Severity::Operational).status,
+            crate::platform::rolled(crate::platform::Kind::GoogleCloud, r),
             Severity::Operational
         );
 
@@ -342,7 +344,7 @@ mod tests {
         assert_eq!(r.incidents[0].impact, Severity::Operational);
         assert!(r.incidents[0].is_resolved());
         assert_eq!(
-            r.rolled_up(Severity::Operational).status,
+            crate::platform::rolled(crate::platform::Kind::GoogleCloud, r),
             Severity::Operational
         );
     }

@@ -186,6 +186,8 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
         status,
         components,
         incidents,
+        notices: Vec::new(),
+        past: Vec::new(),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     })
 }
@@ -478,8 +480,8 @@ mod tests {
             ["APIs", "Ads Platform", "ChatGPT", "Codex", "FedRAMP"]
         );
         assert!(r.components.iter().all(|c| c.group.is_some()));
-        assert_eq!(finish(&spec(&[]), r.clone()).status, Severity::Operational);
-        let chatgpt = finish(&spec(&["ChatGPT"]), r);
+        assert_eq!(finish(&spec(&[]), r.clone()).expect("filter matches").status, Severity::Operational);
+        let chatgpt = finish(&spec(&["ChatGPT"]), r).expect("filter matches");
         assert_eq!(chatgpt.components.len(), 15);
     }
 
@@ -511,10 +513,10 @@ mod tests {
         assert_eq!(login(CHATGPT_LOGIN), Some(Severity::PartialOutage));
         assert_eq!(login(API_LOGIN), Some(Severity::Operational));
         // A user watching the API login is not told ChatGPT's login is down.
-        let api = finish(&spec(&[API_LOGIN]), r.clone());
+        let api = finish(&spec(&[API_LOGIN]), r.clone()).expect("filter matches");
         assert_eq!(api.status, Severity::Operational);
         assert!(api.incidents.is_empty());
-        let chat = finish(&spec(&[CHATGPT_LOGIN]), r);
+        let chat = finish(&spec(&[CHATGPT_LOGIN]), r).expect("filter matches");
         assert_eq!(chat.status, Severity::PartialOutage);
         assert_eq!(chat.incidents.len(), 1);
     }
@@ -565,7 +567,7 @@ mod tests {
             .expect("login");
         assert_eq!(c.status, Severity::MajorOutage);
         assert_eq!(r.status, Severity::MajorOutage);
-        assert_eq!(finish(&spec(&[]), r).status, Severity::MajorOutage);
+        assert_eq!(finish(&spec(&[]), r).expect("filter matches").status, Severity::MajorOutage);
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub fn read(summary: &[u8], components: &[u8]) -> Result<Reading, ReadError> {
         status,
         components,
         incidents,
+        notices: Vec::new(),
+        past: Vec::new(),
         note,
     })
 }
@@ -258,7 +260,7 @@ mod tests {
         );
         assert_eq!(r.note, None);
         assert_eq!(
-            r.rolled_up(Severity::Operational).status,
+            crate::platform::rolled(crate::platform::Kind::Instatus, r),
             Severity::Operational
         );
     }
@@ -311,7 +313,7 @@ mod tests {
         assert_eq!(m.title, "DB upgrade");
         assert_eq!(m.status, "inprogress");
         assert_eq!(
-            r.rolled_up(Severity::Degraded).status,
+            crate::platform::rolled(crate::platform::Kind::Instatus, r),
             Severity::MajorOutage
         );
     }

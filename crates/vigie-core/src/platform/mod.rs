@@ -218,21 +218,139 @@ pub fn read_history(
         .collect())
 }
 
-/// Apply the service's component filter, then roll the status up:
-/// worst of page level (whole-page services only), watched components and open incidents.
-pub fn finish(spec: &ServiceSpec, mut reading: Reading) -> Reading {
+/// Apply the service's component filter, then roll the status up. This is the one place where a
+/// service's status is decided, and the provider's most specific word wins:
+///
+/// * a page that publishes component statuses is read from them: the page indicator and an
+///   incident's `impact` (often left at its first value) never raise a service above them;
+/// * only a page with no component statuses (feeds, Google Cloud) is read from open incidents'
+///   impact, then from its page-level word;
+/// * a filtered service sees only what it watches: its components, and open incidents that name one
+///   of them. An open incident that names no component is a page-wide notice: listed, never colouring;
+/// * a filter that matches nothing is an error (status unknown), never green.
+pub fn finish(spec: &ServiceSpec, mut reading: Reading) -> Result<Reading, ReadError> {
+    let has_component_statuses = !reading.components.is_empty();
+    let open_impact = |r: &Reading| {
+        r.incidents
+            .iter()
+            .filter(|i| !i.is_resolved())
+            .map(|i| i.impact)
+            .max()
+    };
     if spec.components.is_empty() {
-        let page = reading.status;
-        return reading.rolled_up(page);
+        reading.status = if has_component_statuses {
+            worst_component(&reading.components)
+        } else {
+            let page = reading.status.max(Severity::Operational);
+            open_impact(&reading).map_or(page, |i| i.max(page))
+        };
+        return Ok(reading);
     }
+
     let all = std::mem::take(&mut reading.components);
     reading.components = all.iter().filter(|c| watched(spec, c)).cloned().collect();
+    if has_component_statuses && reading.components.is_empty() {
+        return Err(ReadError::Config(filter_matches_nothing(spec, &all)));
+    }
+    if !has_component_statuses {
+        // Feeds name components in incidents only: check the filter against every name the payload
+        // carries, when it carries any (an empty feed cannot tell a typo from a quiet page).
+        let names: Vec<&String> = reading
+            .incidents
+            .iter()
+            .chain(&reading.past)
+            .flat_map(|i| &i.components)
+            .collect();
+        if !names.is_empty() && !names.iter().any(|n| names_watched(spec, &[], n)) {
+            let shown: Vec<Component> = names
+                .iter()
+                .map(|n| Component {
+                    id: (*n).clone(),
+                    name: (*n).clone(),
+                    group: None,
+                    status: Severity::Unknown,
+                })
+                .collect();
+            return Err(ReadError::Config(filter_matches_nothing(spec, &shown)));
+        }
+    }
     let kept = reading.components.clone();
+    let (mine, page_wide): (Vec<_>, Vec<_>) = std::mem::take(&mut reading.incidents)
+        .into_iter()
+        .filter(|i| i.components.is_empty() || names_any(spec, &kept, &i.components))
+        .partition(|i| !i.components.is_empty());
+    reading.incidents = mine;
+    reading.notices = page_wide;
     reading
-        .incidents
-        .retain(|i| touches(spec, &i.components, &kept));
+        .past
+        .retain(|i| i.components.is_empty() || names_any(spec, &kept, &i.components));
     // The page-level word covers components we do not watch: ignore it.
-    reading.rolled_up(Severity::Operational)
+    reading.status = if has_component_statuses {
+        worst_component(&reading.components)
+    } else {
+        open_impact(&reading).map_or(Severity::Operational, |i| i.max(Severity::Operational))
+    };
+    Ok(reading)
+}
+
+/// The status `finish` gives a whole-page service of `kind` (parser unit tests).
+#[cfg(test)]
+pub(crate) fn rolled(kind: Kind, r: Reading) -> Severity {
+    let spec = ServiceSpec {
+        id: "t".into(),
+        name: "T".into(),
+        kind,
+        url: "https://status.example.com".into(),
+        components: Vec::new(),
+        product: None,
+        locations: Vec::new(),
+        keywords: Vec::new(),
+        page_id: None,
+        page_url: None,
+        enabled: true,
+        confirm: 1,
+        note: None,
+    };
+    finish(&spec, r).map(|r| r.status).unwrap_or(Severity::Unknown)
+}
+
+fn worst_component(list: &[Component]) -> Severity {
+    list.iter()
+        .map(|c| c.status)
+        .max()
+        .unwrap_or(Severity::Operational)
+        .max(Severity::Operational)
+}
+
+/// "components = [\"typo\"] matches none of the page's 12 components (…)": names the filter and
+/// shows a few real ids and names so the fix is one copy away.
+fn filter_matches_nothing(spec: &ServiceSpec, all: &[Component]) -> String {
+    let filter = spec
+        .components
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.is_empty() {
+        return format!("components = [{filter}] matches nothing: this page lists no components");
+    }
+    let some: Vec<String> = all
+        .iter()
+        .take(6)
+        .map(|c| {
+            if c.id == c.name {
+                format!("{:?}", c.name)
+            } else {
+                format!("{:?} ({})", c.id, c.name)
+            }
+        })
+        .collect();
+    let more = if all.len() > some.len() { ", …" } else { "" };
+    format!(
+        "components = [{filter}] matches none of the page's {} components: {}{more}",
+        all.len(),
+        some.join(", ")
+    )
 }
 
 fn watched(spec: &ServiceSpec, c: &Component) -> bool {
@@ -245,18 +363,22 @@ fn watched(spec: &ServiceSpec, c: &Component) -> bool {
     })
 }
 
-/// Does an incident that names `components` (ids, or names in feeds) concern this service? An
-/// incident that names none concerns every service on its page: we cannot tell, and hiding it
-/// would be worse.
+/// Is the component `c` (an id, or a name in feeds) one the service watches?
+fn names_watched(spec: &ServiceSpec, kept: &[Component], c: &str) -> bool {
+    spec.components.iter().any(|w| w.eq_ignore_ascii_case(c))
+        || kept
+            .iter()
+            .any(|k| k.id == c || k.name.eq_ignore_ascii_case(c))
+}
+
+fn names_any(spec: &ServiceSpec, kept: &[Component], components: &[String]) -> bool {
+    components.iter().any(|c| names_watched(spec, kept, c))
+}
+
+/// Does an incident that names `components` concern this service? For history, an incident that
+/// names none is kept on every service of its page: it may concern it, and hiding it would be worse.
 fn touches(spec: &ServiceSpec, components: &[String], kept: &[Component]) -> bool {
-    spec.components.is_empty()
-        || components.is_empty()
-        || components.iter().any(|c| {
-            spec.components.iter().any(|w| w.eq_ignore_ascii_case(c))
-                || kept
-                    .iter()
-                    .any(|k| &k.id == c || k.name.eq_ignore_ascii_case(c))
-        })
+    spec.components.is_empty() || components.is_empty() || names_any(spec, kept, components)
 }
 
 // Small readers of loosely typed JSON shared by the parsers: pages put nulls, numbers or

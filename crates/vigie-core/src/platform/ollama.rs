@@ -30,6 +30,8 @@ pub fn read_probe(fetches: &[Fetch<'_>]) -> Reading {
         status,
         components: Vec::new(),
         incidents: Vec::new(),
+        notices: Vec::new(),
+        past: Vec::new(),
         note: Some(note),
     }
 }

@@ -71,6 +71,8 @@ fn gaps_and_clock_jumps_repeat_no_news() {
         url: "http://127.0.0.1:9".into(),
         components: vec![],
         product: None,
+        locations: Vec::new(),
+        keywords: Vec::new(),
         page_id: None,
         page_url: None,
         enabled: true,

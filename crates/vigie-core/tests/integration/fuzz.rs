@@ -20,6 +20,8 @@ fn spec(kind: Kind) -> ServiceSpec {
         url: "http://127.0.0.1:9".into(),
         components: vec!["c".into()],
         product: Some("Z0FZJAMvEB4j3NbCJs6B".into()),
+        locations: Vec::new(),
+        keywords: Vec::new(),
         page_id: Some("1".into()),
         page_url: None,
         enabled: true,
