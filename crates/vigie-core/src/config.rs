@@ -45,6 +45,11 @@ pub struct Notifications {
     /// Notify on each incident update with the provider's text.
     pub updates: bool,
     pub maintenance: bool,
+    /// Notify about open incidents that name no component on a service that watches only some
+    /// (GitHub's "Disruption with some GitHub services" on GitHub Copilot): off, they may not concern it.
+    pub page_wide: bool,
+    /// Notify when a local model server (Ollama) stops running: off, stopping it is usually on purpose.
+    pub local_stopped: bool,
     /// Local time "HH:MM-HH:MM"; only major outages get through.
     pub quiet_hours: Option<(u32, u32)>,
     /// Service ids never notified about.
@@ -59,6 +64,8 @@ impl Default for Notifications {
             recovery: true,
             updates: false,
             maintenance: false,
+            page_wide: false,
+            local_stopped: false,
             quiet_hours: None,
             muted: Vec::new(),
         }
@@ -489,12 +496,15 @@ impl<'a> Parser<'a> {
         for (key, item) in t.iter() {
             let label = format!("notifications.{key}");
             match key {
-                "enabled" | "recovery" | "updates" | "maintenance" => {
+                "enabled" | "recovery" | "updates" | "maintenance" | "page_wide"
+                | "local_stopped" => {
                     if let Some(b) = self.bool(t, key, "notifications") {
                         match key {
                             "enabled" => n.enabled = b,
                             "recovery" => n.recovery = b,
                             "updates" => n.updates = b,
+                            "page_wide" => n.page_wide = b,
+                            "local_stopped" => n.local_stopped = b,
                             _ => n.maintenance = b,
                         }
                     }
@@ -758,6 +768,8 @@ pub fn default_file() -> String {
          # Tell when a service recovers.\nrecovery = true\n\
          # Notify on every provider update of an open incident.\nupdates = false\n\
          # Notify when planned maintenance starts and ends.\nmaintenance = false\n\
+         # Notify about incidents that name no component, on services that watch only some.\npage_wide = false\n\
+         # Notify when a local model server (Ollama) stops running.\nlocal_stopped = false\n\
          # Only major outages get through between these local times.\n# quiet_hours = \"22:00-07:00\"\n\
          # Services never notified about.\nmuted = []\n\n\
          # Your own pages, or overrides of built-in ones (same id):\n\

@@ -48,6 +48,12 @@ pub struct NotificationSettings {
     pub recovery: bool,
     pub updates: bool,
     pub maintenance: bool,
+    /// Notify about page-wide incidents on services that watch only some components.
+    #[serde(default)]
+    pub page_wide: bool,
+    /// Notify when a local model server stops running.
+    #[serde(default)]
+    pub local_stopped: bool,
     /// "HH:MM-HH:MM" local time, or null for none.
     pub quiet_hours: Option<String>,
     pub muted: Vec<String>,
@@ -182,6 +188,8 @@ pub fn settings_of(cfg: &Config, path: &Path) -> Settings {
             recovery: n.recovery,
             updates: n.updates,
             maintenance: n.maintenance,
+            page_wide: n.page_wide,
+            local_stopped: n.local_stopped,
             quiet_hours: n.quiet_hours.map(format_quiet_hours),
             muted: n.muted.clone(),
         },
@@ -414,6 +422,12 @@ fn edit_notifications(
     if new.maintenance != old.maintenance {
         set(t, "maintenance", Value::from(new.maintenance));
     }
+    if new.page_wide != old.page_wide {
+        set(t, "page_wide", Value::from(new.page_wide));
+    }
+    if new.local_stopped != old.local_stopped {
+        set(t, "local_stopped", Value::from(new.local_stopped));
+    }
     if new.quiet_hours != old.quiet_hours {
         match &new.quiet_hours {
             Some(q) => set(t, "quiet_hours", Value::from(q.clone())),
@@ -576,6 +590,8 @@ pub fn notifications_of(s: &NotificationSettings) -> Notifications {
         recovery: s.recovery,
         updates: s.updates,
         maintenance: s.maintenance,
+        page_wide: s.page_wide,
+        local_stopped: s.local_stopped,
         quiet_hours: s.quiet_hours.as_deref().and_then(config::parse_quiet_hours),
         muted: s.muted.clone(),
     }

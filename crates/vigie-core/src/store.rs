@@ -113,6 +113,9 @@ pub struct Day {
     pub worst: Severity,
     /// Share of the observed part of the day that was operational or maintenance, 0–1; None = no data.
     pub availability: Option<f64>,
+    /// Share of the day (up to now, for today) that Vigie observed, 0–1: the rest is no data (app
+    /// not running, machine offline, page unreachable).
+    pub coverage: f64,
 }
 
 /// Where the database lives: `--data-dir`, then `VIGIE_DATA_DIR`, then the XDG data dir.
@@ -437,6 +440,14 @@ impl Store {
                 date,
                 worst,
                 availability: (seen > 0).then(|| good as f64 / seen as f64),
+                coverage: {
+                    let span = (day_end - day_start).num_seconds();
+                    if span > 0 {
+                        seen as f64 / span as f64
+                    } else {
+                        0.0
+                    }
+                },
             });
         }
         Ok(out)

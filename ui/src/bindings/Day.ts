@@ -12,4 +12,9 @@ worst: Severity,
 /**
  * Share of the observed part of the day that was operational or maintenance, 0–1; None = no data.
  */
-availability: number | null, };
+availability: number | null, 
+/**
+ * Share of the day (up to now, for today) that Vigie observed, 0–1: the rest is no data (app
+ * not running, machine offline, page unreachable).
+ */
+coverage: number, };

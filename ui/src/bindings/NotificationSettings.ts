@@ -6,6 +6,14 @@ import type { Severity } from "./Severity";
  */
 export type NotificationSettings = { enabled: boolean, threshold: Severity, recovery: boolean, updates: boolean, maintenance: boolean, 
 /**
+ * Notify about page-wide incidents on services that watch only some components.
+ */
+page_wide: boolean, 
+/**
+ * Notify when a local model server stops running.
+ */
+local_stopped: boolean, 
+/**
  * "HH:MM-HH:MM" local time, or null for none.
  */
 quiet_hours: string | null, muted: Array<string>, };

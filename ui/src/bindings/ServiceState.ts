@@ -21,6 +21,11 @@ stale: boolean, error: string | null, components: Array<Component>,
  */
 incidents: Array<Incident>, 
 /**
+ * Open incidents that name no component, on a service that watches only some: shown as
+ * page-wide notices, never counted in `status`.
+ */
+notices: Array<Incident>, 
+/**
  * When the status last changed (as far as Vigie saw).
  */
 since: string | null, 
