@@ -36,6 +36,8 @@ pub struct AppState {
     pub paused_until: Mutex<Option<DateTime<Utc>>>,
     /// Service id → snoozed until (no UI yet; the policy already honours it).
     pub snoozed: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// What the notification policy remembers between cycles (told problems, held recoveries).
+    policy_memory: Mutex<policy::Memory>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             notifications: Mutex::new(notifications),
             paused_until: Mutex::new(None),
             snoozed: Mutex::new(HashMap::new()),
+            policy_memory: Mutex::new(policy::Memory::default()),
         }
     }
 
@@ -223,7 +226,8 @@ fn start_poller<R: Runtime>(
                     window_process::send_snapshot(&app, &snapshot);
                     let ctx = state.policy_context(Utc::now());
                     let policy = lock(&state.notifications).clone();
-                    for n in policy::notices(&events, &snapshot, &policy, &ctx) {
+                    let mut memory = lock(&state.policy_memory);
+                    for n in policy::notices(&events, &snapshot, &policy, &ctx, &mut memory) {
                         notify::send(&app, n);
                     }
                 }

@@ -189,6 +189,7 @@ pub fn is_closed_word(word: &str) -> bool {
             | "maintenance_complete"
             | "closed"
             | "available"
+            | "ended_unwatched"
     )
 }
 

@@ -5,7 +5,11 @@
 //! * nothing when notifications are disabled or paused; muted and snoozed services never notify;
 //! * a status change to a status at or above the threshold notifies; changes of one cycle that share
 //!   the new status are coalesced into one notice ("ChatGPT and Codex: partial outage");
-//! * going from at-or-above the threshold back to operational is a recovery (if `recovery`);
+//! * back to operational after any problem that was told is a recovery (if `recovery`), even when
+//!   it came down through steps below the threshold; recoveries held back by quiet hours are told
+//!   in one notice when quiet hours end (this is why the policy keeps a [`Memory`]);
+//! * a page-wide notice (an incident that names no component, on a service that watches only some)
+//!   only with `page_wide` on; a local model server that stops only with `local_stopped` on;
 //! * maintenance start/end only with `maintenance` on; provider incident updates only with `updates`
 //!   on (opt-in: they are chatty);
 //! * during quiet hours only major outages get through;
@@ -22,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Notifications;
 use crate::model::{Incident, IncidentKind, Severity};
+use crate::platform::Kind;
 use crate::snapshot::{ServiceState, Snapshot};
 use crate::transitions::{Change, Event};
 
@@ -93,6 +98,15 @@ impl Context {
     }
 }
 
+/// What the policy remembers between cycles; the shell keeps one for the life of the process.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    /// Services whose problem was told and whose recovery was not yet.
+    told_down: HashSet<String>,
+    /// Recoveries held back by quiet hours, told together when they end.
+    held: Vec<String>,
+}
+
 /// Longest provider text put in a body, in characters.
 pub const TEXT_MAX: usize = 200;
 
@@ -102,6 +116,7 @@ pub fn notices(
     snapshot: &Snapshot,
     cfg: &Notifications,
     ctx: &Context,
+    memory: &mut Memory,
 ) -> Vec<Notice> {
     if !cfg.enabled || ctx.paused() {
         return Vec::new();
@@ -136,7 +151,9 @@ pub fn notices(
             recovered.retain(|d| d.service != e.service);
             if to >= threshold {
                 down.push((to, from, e));
-            } else if to == Severity::Operational && from >= threshold {
+            } else if to == Severity::Operational
+                && (from >= threshold || memory.told_down.contains(&e.service))
+            {
                 recovered.push(e);
             }
         }
@@ -193,6 +210,44 @@ pub fn notices(
             incident,
         });
         told.extend(group.iter().map(|(_, e)| e.service.as_str()));
+        memory
+            .told_down
+            .extend(group.iter().map(|(_, e)| e.service.clone()));
+    }
+
+    for e in &recovered {
+        memory.told_down.remove(&e.service);
+    }
+    if cfg.recovery && quiet {
+        for e in &recovered {
+            if !memory.held.contains(&e.service) {
+                memory.held.push(e.service.clone());
+            }
+        }
+    }
+    if !quiet && !memory.held.is_empty() {
+        // Quiet hours are over: one notice for what recovered meanwhile and is still fine.
+        let mut held: Vec<String> = std::mem::take(&mut memory.held)
+            .into_iter()
+            .filter(|id| {
+                state(snapshot, id).is_some_and(|s| s.status == Severity::Operational)
+                    && !recovered.iter().any(|e| &e.service == id)
+            })
+            .collect();
+        held.sort_by_key(|id| order(id));
+        if cfg.recovery && !held.is_empty() {
+            let names: Vec<String> = held
+                .iter()
+                .filter_map(|id| state(snapshot, id).map(|s| s.name.clone()))
+                .collect();
+            out.push(Notice {
+                summary: format!("{}: recovered", join_names(&names)),
+                body: "Recovered during quiet hours.".into(),
+                urgency: Urgency::Low,
+                service_ids: held,
+                incident: None,
+            });
+        }
     }
 
     // Recoveries, coalesced.
@@ -265,6 +320,24 @@ pub fn notices(
                 if cfg.updates && !told.contains(e.service.as_str()) =>
             {
                 Some((format!("{name}: incident resolved"), incident, Urgency::Low))
+            }
+            Change::PageNotice { incident } if cfg.page_wide => Some((
+                format!("{name}: page-wide notice"),
+                incident,
+                Urgency::for_status(incident.impact).min(Urgency::Normal),
+            )),
+            Change::Unreachable { error }
+                if cfg.local_stopped
+                    && state(snapshot, &e.service).is_some_and(|s| s.kind == Kind::Ollama) =>
+            {
+                out.push(Notice {
+                    summary: format!("{name}: not running"),
+                    body: truncate(error, TEXT_MAX),
+                    urgency: Urgency::Low,
+                    service_ids: vec![e.service.clone()],
+                    incident: None,
+                });
+                None
             }
             _ => None,
         };
@@ -449,6 +522,139 @@ mod tests {
     }
 
     const OK: Option<Severity> = Some(Operational);
+
+    /// One cycle with no memory of earlier ones (most rules need none).
+    fn notices(e: &[Event], s: &Snapshot, c: &Notifications, x: &Context) -> Vec<Notice> {
+        super::notices(e, s, c, x, &mut Memory::default())
+    }
+
+    #[test]
+    fn recovery_after_a_told_problem_even_through_steps_below_threshold() {
+        let cfg = Notifications {
+            threshold: PartialOutage,
+            ..Notifications::default()
+        };
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let mut mem = Memory::default();
+        let mut cycle = |ev: Event, s: Option<Severity>| {
+            summaries(&super::notices(
+                &[ev],
+                &snap([s, OK, OK, OK, OK]),
+                &cfg,
+                &ctx,
+                &mut mem,
+            ))
+        };
+        assert_eq!(
+            cycle(st("chatgpt", Operational, MajorOutage), Some(MajorOutage)),
+            ["ChatGPT: major outage [Critical]"]
+        );
+        // Down a step, below the threshold: nothing to tell yet.
+        assert!(cycle(st("chatgpt", MajorOutage, Degraded), Some(Degraded)).is_empty());
+        assert_eq!(
+            cycle(st("chatgpt", Degraded, Operational), OK),
+            ["ChatGPT: recovered [Low]"]
+        );
+        // A problem that was never told has no recovery either.
+        assert!(cycle(st("chatgpt", Operational, Degraded), Some(Degraded)).is_empty());
+        assert!(cycle(st("chatgpt", Degraded, Operational), OK).is_empty());
+    }
+
+    #[test]
+    fn recoveries_held_by_quiet_hours_are_told_once_when_they_end() {
+        let cfg = Notifications {
+            quiet_hours: Some((11 * 60, 13 * 60)),
+            ..Notifications::default()
+        };
+        let quiet = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let after = Context {
+            now: t0() + Duration::hours(2),
+            ..Context::default()
+        };
+        let mut mem = Memory::default();
+        let down = snap([Some(MajorOutage), Some(MajorOutage), OK, OK, OK]);
+        let got = super::notices(
+            &[
+                st("chatgpt", Operational, MajorOutage),
+                st("codex", Operational, MajorOutage),
+            ],
+            &down,
+            &cfg,
+            &quiet,
+            &mut mem,
+        );
+        assert_eq!(
+            summaries(&got),
+            ["ChatGPT and Codex: major outage [Critical]"]
+        );
+        let up = snap([OK, OK, OK, OK, OK]);
+        let got = super::notices(
+            &[
+                st("chatgpt", MajorOutage, Operational),
+                st("codex", MajorOutage, Operational),
+            ],
+            &up,
+            &cfg,
+            &quiet,
+            &mut mem,
+        );
+        assert!(got.is_empty(), "held during quiet hours: {got:?}");
+        assert!(super::notices(&[], &up, &cfg, &quiet, &mut mem).is_empty());
+        let got = super::notices(&[], &up, &cfg, &after, &mut mem);
+        assert_eq!(summaries(&got), ["ChatGPT and Codex: recovered [Low]"]);
+        assert_eq!(got[0].body, "Recovered during quiet hours.");
+        assert!(super::notices(&[], &up, &cfg, &after, &mut mem).is_empty());
+    }
+
+    #[test]
+    fn page_wide_notices_and_local_server_stops_are_opt_in() {
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let mut s = snap([OK, OK, OK, OK, OK]);
+        s.services[4].kind = Kind::Ollama;
+        let events = [
+            Event {
+                service: "chatgpt".into(),
+                name: "ChatGPT".into(),
+                at: t0(),
+                change: Change::PageNotice {
+                    incident: inc("p", IncidentKind::Incident, Degraded, "Disruption"),
+                },
+            },
+            Event {
+                service: "gemini".into(),
+                name: "Gemini API (Google Cloud)".into(),
+                at: t0(),
+                change: Change::Unreachable {
+                    error: "not running".into(),
+                },
+            },
+        ];
+        assert!(notices(&events, &s, &Notifications::default(), &ctx).is_empty());
+        let on = Notifications {
+            page_wide: true,
+            local_stopped: true,
+            ..Notifications::default()
+        };
+        assert_eq!(
+            summaries(&notices(&events, &s, &on, &ctx)),
+            [
+                "ChatGPT: page-wide notice [Normal]",
+                "Gemini API (Google Cloud): not running [Low]"
+            ]
+        );
+        // An unreachable status page is never told, opt-in or not.
+        s.services[4].kind = Kind::Statuspage;
+        assert_eq!(summaries(&notices(&events, &s, &on, &ctx)).len(), 1);
+    }
 
     #[test]
     fn table() {

@@ -1,5 +1,10 @@
 //! The poller: decides what is due, fetches each distinct URL once, reads, tracks, stores.
 //!
+//! One cycle is five named stages, each a method tested on its own: [`Engine::plan`] (what is due)
+//! → [`Engine::fetch`] (every distinct URL once) → [`Engine::vote_offline`] (is it the machine or
+//! the pages?) → [`Engine::observe_all`] (read, track, schedule each service) → [`Engine::persist`]
+//! (one transaction).
+//!
 //! Politeness and honesty rules live here:
 //! * one fetch per distinct URL per cycle, even when several services share a page (OpenAI's four
 //!   products are one incident.io page); at most `CONCURRENCY` requests in flight;
@@ -7,9 +12,12 @@
 //!   stored body, even across separate `vigie check` runs;
 //! * never faster than [`MIN_INTERVAL`] for public pages (loopback is exempt), twice as fast while a
 //!   service has an open incident, history at a slower cadence, exponential back-off for a failing
-//!   page, `Retry-After` honoured;
-//! * when every page fetch fails below HTTP, the machine is offline: nothing is marked down, no event
-//!   is raised, the last state is kept and marked stale, and pages are re-tried every 20 s.
+//!   page or history URL, `Retry-After` honoured; offline retries respect the same floor and back-off;
+//! * "offline" is a vote over distinct hosts, never one page: one slow page is that page's problem;
+//! * scheduling runs on monotonic time, so a wall-clock jump neither stops nor doubles polling; the
+//!   wall clock only stamps what is stored;
+//! * time not observed is recorded as such (a change to `unknown` at start, offline, unreachable),
+//!   so uptime never carries the last status across a gap.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -17,23 +25,29 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
+use tokio::time::Instant;
 
 use crate::config::{Config, MIN_INTERVAL};
 use crate::fetch::{self, FetchError, Response};
-use crate::model::Severity;
+use crate::model::{Incident, Severity};
 use crate::platform::{self, Fetch};
 use crate::service::ServiceSpec;
 use crate::snapshot::{ServiceState, Snapshot};
 use crate::store::{CachedResponse, Store, StoreError};
-use crate::transitions::{Change, Event, Observation, Tracker};
+use crate::transitions::{Event, Observation, Tracker};
 
 const CONCURRENCY: usize = 8;
 /// Past incidents change rarely: refresh them every this often.
 const HISTORY_EVERY: Duration = Duration::from_secs(15 * 60);
-/// How soon to look again while the machine seems offline.
+/// How soon to look again while the machine seems offline (never below the public floor).
 const OFFLINE_RETRY: Duration = Duration::from_secs(20);
 /// Longest back-off for a failing page.
 const MAX_BACKOFF: Duration = Duration::from_secs(30 * 60);
+/// Host failures older than this say nothing about the network now.
+const VOTE_WINDOW: Duration = Duration::from_secs(180);
+/// A wall clock that moved this much further than monotonic time between two looks means the
+/// machine slept: everything is due at once.
+const SUSPEND_JUMP: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -56,9 +70,49 @@ pub struct CycleReport {
 
 #[derive(Debug, Clone, Default)]
 struct Schedule {
-    next_due: Option<DateTime<Utc>>,
-    history_due: Option<DateTime<Utc>>,
+    next_due: Option<Instant>,
+    history_due: Option<Instant>,
     failures: u32,
+    history_failures: u32,
+    /// History was read at least once since the service was (re)configured.
+    history_read: bool,
+}
+
+/// The wall clock, injectable so tests can jump it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// A due service: its current-state endpoints (or why there are none) and its history URL if due.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub spec: ServiceSpec,
+    pub endpoints: Result<Vec<String>, String>,
+    pub history: Option<String>,
+}
+
+/// What the `plan` stage decided: the due services, and every distinct URL to GET once.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub services: Vec<Planned>,
+    pub urls: Vec<String>,
+}
+
+pub type Results = HashMap<String, Result<Response, FetchError>>;
+
+/// What the `observe` stage learned about one service, ready to be written.
+#[derive(Debug, Clone)]
+struct Write {
+    /// Write the state row (it changed, or has not been written for a while).
+    persist: bool,
+    state: ServiceState,
+    /// Status to record in the uptime history when it differs from the last recorded one
+    /// (`Unknown` = no data: unreachable, offline, misconfigured).
+    record: Severity,
+    /// Incidents to upsert (current, page-wide, history).
+    incidents: Vec<Incident>,
+    /// The page was read: stored open incidents it no longer lists are closed.
+    read_ok: bool,
+    /// Ids the page lists right now, open or closed.
+    listed: HashSet<String>,
 }
 
 pub struct Engine {
@@ -77,6 +131,21 @@ pub struct Engine {
     http_cache: HashMap<String, Option<Arc<CachedResponse>>>,
     /// When each service's state was last written, to skip writes that change nothing.
     persisted: HashMap<String, (ServiceState, DateTime<Utc>)>,
+    /// The last status written to the uptime history, per service.
+    recorded: HashMap<String, Severity>,
+    /// Open incident ids seen by this process, per service: one that vanishes was watched ending.
+    watched_open: HashMap<String, HashSet<String>>,
+    /// Per host: when it last answered at HTTP level, and when it last failed below it.
+    hosts: HashMap<String, HostSeen>,
+    clock: Clock,
+    /// Wall and monotonic time at the last `check_suspend`.
+    last_look: Option<(DateTime<Utc>, Instant)>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct HostSeen {
+    ok: Option<Instant>,
+    failed: Option<Instant>,
 }
 
 /// Rewrite an unchanged state at most this often, so `vigie status` elsewhere stays fresh enough.
@@ -86,6 +155,11 @@ impl Engine {
     /// Build an engine over the resolved services; the last known states come from the store so
     /// they can be shown before the first poll.
     pub fn new(config: &Config, store: Store) -> Result<Engine, EngineError> {
+        Engine::with_clock(config, store, Arc::new(Utc::now))
+    }
+
+    /// [`Engine::new`] with a given wall clock.
+    pub fn with_clock(config: &Config, store: Store, clock: Clock) -> Result<Engine, EngineError> {
         let client = fetch::client(config.timeout)?;
         let mut e = Engine {
             specs: Vec::new(),
@@ -100,8 +174,36 @@ impl Engine {
             last_prune: None,
             http_cache: HashMap::new(),
             persisted: HashMap::new(),
+            recorded: HashMap::new(),
+            watched_open: HashMap::new(),
+            hosts: HashMap::new(),
+            clock,
+            last_look: None,
         };
-        for s in e.store.states()? {
+        let states = e.store.states()?;
+        e.recorded = e.store.last_recorded()?;
+        // The app was not running since each state was last written: that time is no data. Close
+        // the recorded status there, so uptime never carries it across the gap.
+        let gaps: Vec<(String, DateTime<Utc>, Severity)> = states
+            .iter()
+            .filter_map(|s| {
+                let last = *e.recorded.get(&s.id)?;
+                let at = s.checked_at.or(s.fetched_at)?;
+                (last != Severity::Unknown).then(|| (s.id.clone(), at, last))
+            })
+            .collect();
+        if !gaps.is_empty() {
+            e.store.transaction(|tx| {
+                for (id, at, from) in &gaps {
+                    tx.add_change(id, *at, *from, Severity::Unknown)?;
+                }
+                Ok(())
+            })?;
+            for (id, _, _) in gaps {
+                e.recorded.insert(id, Severity::Unknown);
+            }
+        }
+        for s in states {
             e.states
                 .insert(s.id.clone(), ServiceState { stale: true, ..s });
         }
@@ -157,6 +259,10 @@ impl Engine {
         self.online
     }
 
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
     /// Current knowledge, watched services only, in config order.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
         let services = self
@@ -172,8 +278,9 @@ impl Engine {
         Snapshot::new(now, self.online, services)
     }
 
-    /// When the next service is due.
-    pub fn next_due(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+    /// When the next service is due, on monotonic time.
+    pub fn next_due(&self) -> Instant {
+        let now = Instant::now();
         self.specs
             .iter()
             .map(|s| {
@@ -183,7 +290,7 @@ impl Engine {
                     .unwrap_or(now)
             })
             .min()
-            .unwrap_or(now + chrono_dur(self.interval))
+            .unwrap_or(now + self.interval)
     }
 
     /// Make every service due now (Refresh, network back, wake from suspend).
@@ -193,216 +300,360 @@ impl Engine {
         }
     }
 
+    /// Compare the wall clock with monotonic time since the last look: when the wall clock moved
+    /// much further (the machine slept; monotonic time stops in suspend), everything is due. A
+    /// backward jump changes nothing. Returns whether a suspend was seen.
+    pub fn check_suspend(&mut self) -> bool {
+        let (wall, mono) = (self.now(), Instant::now());
+        let slept = self.last_look.is_some_and(|(w, m)| {
+            let wall_step = (wall - w).to_std().unwrap_or(Duration::ZERO);
+            wall_step > mono.duration_since(m) + SUSPEND_JUMP
+        });
+        self.last_look = Some((wall, mono));
+        if slept {
+            self.make_all_due();
+        }
+        slept
+    }
+
     /// Poll the services that are due (all of them when `force`).
     pub async fn cycle(&mut self, force: bool) -> Result<CycleReport, EngineError> {
-        let now = Utc::now();
-        let due: Vec<ServiceSpec> = self
-            .specs
-            .iter()
-            .filter(|s| {
-                force
-                    || self
-                        .schedule
-                        .get(&s.id)
-                        .and_then(|x| x.next_due)
-                        .is_none_or(|d| d <= now)
-            })
-            .cloned()
-            .collect();
+        let now = self.now();
+        let plan = self.plan(force)?;
+        let results = self.fetch(&plan).await;
+        let (requests, bytes, not_modified) = traffic(&results);
+        let was_online = self.online;
+        self.online = self.vote_offline(&plan, &results);
+        let (events, writes) = self.observe_all(&plan, &results, now);
+        if self.online && !was_online {
+            // Network is back: look at everything now rather than at each page's back-off time.
+            let polled: HashSet<&str> = plan.services.iter().map(|p| p.spec.id.as_str()).collect();
+            for (id, s) in self.schedule.iter_mut() {
+                s.failures = 0;
+                if !polled.contains(id.as_str()) {
+                    s.next_due = None;
+                }
+            }
+        }
+        self.persist(&plan, &results, &writes, now)?;
+        Ok(CycleReport {
+            snapshot: self.snapshot(now),
+            events,
+            requests,
+            bytes,
+            not_modified,
+        })
+    }
 
-        // Every distinct URL once, current state and due history together.
-        let mut urls: Vec<String> = Vec::new();
+    /// Stage 1: the due services and every distinct URL to fetch (current state and due history).
+    pub fn plan(&mut self, force: bool) -> Result<Plan, EngineError> {
+        let mono = Instant::now();
+        let due = |d: Option<Instant>| force || d.is_none_or(|d| d <= mono);
+        let mut plan = Plan::default();
         let mut seen = HashSet::new();
-        let mut plan: Vec<Planned> = Vec::new();
-        for s in due {
-            let eps = platform::endpoints(&s).map_err(|e| e.to_string());
-            let hist = platform::history_endpoint(&s).filter(|_| {
-                force
-                    || self
-                        .schedule
-                        .get(&s.id)
-                        .and_then(|x| x.history_due)
-                        .is_none_or(|d| d <= now)
+        for s in &self.specs {
+            let sched = self.schedule.get(&s.id);
+            if !due(sched.and_then(|x| x.next_due)) {
+                continue;
+            }
+            let eps = platform::endpoints(s).map_err(|e| e.to_string());
+            let hist = platform::history_endpoint(s).filter(|_| {
+                // A history URL that keeps failing backs off on its own clock, even when forced.
+                let h = sched.map(|x| (x.history_due, x.history_failures));
+                match h {
+                    Some((d, f)) if f > 0 => d.is_none_or(|d| d <= mono),
+                    Some((d, _)) => due(d),
+                    None => true,
+                }
             });
             for u in eps.iter().flatten().chain(hist.iter()) {
                 if seen.insert(u.clone()) {
-                    urls.push(u.clone());
+                    plan.urls.push(u.clone());
                 }
             }
-            plan.push((s, eps, hist));
+            plan.services.push(Planned {
+                spec: s.clone(),
+                endpoints: eps,
+                history: hist,
+            });
         }
-
-        for u in &urls {
+        for u in &plan.urls {
             if !self.http_cache.contains_key(u) {
                 let c = self.store.cached(u)?.map(Arc::new);
                 self.http_cache.insert(u.clone(), c);
             }
         }
+        Ok(plan)
+    }
+
+    /// Stage 2: GET every planned URL once, conditionally, at most `CONCURRENCY` at a time.
+    pub async fn fetch(&self, plan: &Plan) -> Results {
         let timeout = self.timeout;
         // Owned inputs: the future must be Send for `tokio::spawn`, which borrowed streams defeat.
-        let jobs: Vec<(String, Option<Arc<CachedResponse>>, reqwest::Client)> = urls
+        let jobs: Vec<(String, Option<Arc<CachedResponse>>, reqwest::Client)> = plan
+            .urls
             .iter()
             .map(|u| {
                 let c = self.http_cache.get(u).cloned().flatten();
                 (u.clone(), c, self.client.clone())
             })
             .collect();
-        let results: HashMap<String, Result<Response, FetchError>> = stream::iter(jobs)
+        stream::iter(jobs)
             .map(|(u, c, client)| async move {
                 let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
                 (u, r)
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
-            .await;
+            .await
+    }
 
-        let mut requests = 0;
-        let mut bytes = 0;
-        let mut not_modified = 0;
-        for r in results.values() {
-            requests += 1;
-            if let Ok(r) = r {
-                if r.not_modified {
-                    not_modified += 1;
-                } else {
-                    bytes += r.body.len();
+    /// Stage 3: is the machine offline? A vote over distinct hosts of status pages (probes are
+    /// excluded: a local server that is not running says nothing about the network). Offline when
+    /// the hosts that failed below HTTP since the last host answered number at least two within
+    /// [`VOTE_WINDOW`] (one is enough only when one host is configured). One slow page alone is
+    /// that page being unreachable, never the whole machine offline.
+    pub fn vote_offline(&mut self, plan: &Plan, results: &Results) -> bool {
+        let mono = Instant::now();
+        for p in plan.services.iter().filter(|p| !p.spec.kind.is_probe()) {
+            for u in p.endpoints.iter().flatten() {
+                let (Some(r), Some(h)) = (results.get(u), host_of(u)) else {
+                    continue;
+                };
+                let seen = self.hosts.entry(h).or_default();
+                match r {
+                    Err(e) if e.is_network() => seen.failed = Some(mono),
+                    _ => seen.ok = Some(mono),
                 }
             }
         }
-
-        // Offline vote: every page fetch (probes excluded) failed below HTTP.
-        let page_results: Vec<&Result<Response, FetchError>> = plan
+        let recent = |t: Option<Instant>| t.filter(|t| mono.duration_since(*t) <= VOTE_WINDOW);
+        let configured: HashSet<String> = self
+            .specs
             .iter()
-            .filter(|(s, _, _)| !s.kind.is_probe())
-            .flat_map(|(_, eps, _)| eps.iter().flatten())
-            .filter_map(|u| results.get(u))
+            .filter(|s| !s.kind.is_probe())
+            .filter_map(|s| platform::endpoints(s).ok())
+            .flatten()
+            .filter_map(|u| host_of(&u))
             .collect();
-        let was_online = self.online;
-        if !page_results.is_empty() {
-            self.online = !page_results
-                .iter()
-                .all(|r| matches!(r, Err(e) if e.is_network()));
+        let last_ok = self
+            .hosts
+            .iter()
+            .filter(|(h, _)| configured.contains(*h))
+            .filter_map(|(_, s)| recent(s.ok))
+            .max();
+        let failing = self
+            .hosts
+            .iter()
+            .filter(|(h, _)| configured.contains(*h))
+            .filter(|(_, s)| {
+                recent(s.failed).is_some_and(|f| last_ok.is_none_or(|ok| f > ok) && s.ok < s.failed)
+            })
+            .count();
+        if failing == 0 {
+            // Nothing failed since the last answer: online, unless nothing was asked at all.
+            return last_ok.is_some() || self.online;
         }
-        let online = self.online;
+        failing < configured.len().clamp(1, 2)
+    }
 
+    /// Stage 4: read each planned service, feed the tracker, schedule its next look, and build
+    /// what to write.
+    fn observe_all(
+        &mut self,
+        plan: &Plan,
+        results: &Results,
+        now: DateTime<Utc>,
+    ) -> (Vec<Event>, Vec<Write>) {
         let mut events = Vec::new();
-        let mut writes: Vec<Write> = Vec::new();
-        for (spec, eps, hist) in &plan {
-            let obs = observe(spec, eps, &results);
-            let sched = self.schedule.entry(spec.id.clone()).or_default();
-            // Schedule the next look.
-            let loopback = is_loopback(&spec.url);
-            let floor = if loopback {
-                Duration::ZERO
-            } else {
-                MIN_INTERVAL
-            };
-            let base = self.interval.max(floor);
-            let failed = matches!(obs, Observation::Failed(_));
-            let mut wait = if !online {
-                OFFLINE_RETRY.min(base)
-            } else if failed {
-                sched.failures = sched.failures.saturating_add(1);
-                (base * 2u32.saturating_pow(sched.failures.min(6) - 1)).min(MAX_BACKOFF.max(base))
-            } else {
-                sched.failures = 0;
-                let open = matches!(&obs, Observation::Read(r) if r.incidents.iter().any(|i| !i.is_resolved()) || r.status.is_problem());
-                if open {
-                    (base / 2).max(floor)
-                } else {
-                    base
-                }
-            };
-            if let Some(ra) = eps
-                .iter()
-                .flatten()
-                .filter_map(|u| results.get(u)?.as_ref().ok()?.retry_after)
-                .filter(|_| failed)
-                .max()
-            {
-                wait = wait.max(ra);
-            }
-            sched.next_due = Some(now + chrono_dur(wait));
+        let mut writes = Vec::new();
+        for p in &plan.services {
+            let (e, w) = self.observe_one(p, results, now);
+            events.extend(e);
+            writes.push(w);
+        }
+        (events, writes)
+    }
 
-            // History, when fetched and readable.
-            let mut history = Vec::new();
-            if let Some(h) = hist {
-                if let Some(Ok(r)) = results.get(h) {
-                    if r.not_modified {
-                        // Already read and stored when it last changed.
-                        sched.history_due = Some(now + chrono_dur(HISTORY_EVERY));
-                    } else if (200..300).contains(&r.status) {
-                        let watched = match &obs {
-                            Observation::Read(rd) => rd.components.clone(),
-                            _ => Vec::new(),
-                        };
-                        let rh = platform::read_history(spec, &r.body, &watched);
-                        if let Ok(list) = rh {
-                            history = list;
-                            sched.history_due = Some(now + chrono_dur(HISTORY_EVERY));
-                        }
-                    }
-                }
-            }
+    fn observe_one(
+        &mut self,
+        p: &Planned,
+        results: &Results,
+        now: DateTime<Utc>,
+    ) -> (Vec<Event>, Write) {
+        let (spec, online) = (&p.spec, self.online);
+        let obs = observe(spec, &p.endpoints, results);
+        self.schedule_next(p, &obs, results);
+        let history = self.read_history(p, &obs, results);
 
-            let new_events = self.tracker.observe(spec, &obs, online, now);
-            let prev = self.states.get(&spec.id).cloned();
-            // The status shown is the believed one: a probe's single bad reading is not shown
-            // until confirmed.
-            let confirmed = self.tracker.status(&spec.id);
-            let state = next_state(spec, prev.as_ref(), &obs, confirmed, online, now);
-            // Status changes are stored whenever the believed status moves, including the first
-            // reading after a restart (history stays continuous; no event is raised for it).
-            let prev_status = prev
-                .as_ref()
-                .filter(|p| p.status != Severity::Unknown || p.reachable)
-                .map(|p| p.status);
-            let change = match (online, &obs, confirmed) {
-                (true, Observation::Read(_), Some(c)) if Some(c) != prev_status => {
-                    Some((prev_status.unwrap_or(Severity::Unknown), c))
-                }
-                _ => None,
-            };
-            let closed: Vec<String> = new_events
+        let new_events = self.tracker.observe(spec, &obs, online, now);
+        let prev = self.states.get(&spec.id).cloned();
+        // The status shown is the believed one: a probe's single bad reading is not shown
+        // until confirmed.
+        let confirmed = self.tracker.status(&spec.id);
+        let state = next_state(spec, prev.as_ref(), &obs, confirmed, online, now);
+        let record = match (&obs, online) {
+            (Observation::Read(r), true) => confirmed.unwrap_or(r.status),
+            _ => Severity::Unknown,
+        };
+        let (read_ok, mut incidents, mut listed) = match (&obs, online) {
+            (Observation::Read(r), true) => {
+                let all: Vec<Incident> = r
+                    .incidents
+                    .iter()
+                    .chain(&r.notices)
+                    .chain(&r.past)
+                    .cloned()
+                    .collect();
+                let ids = all.iter().map(|i| i.id.clone()).collect::<HashSet<_>>();
+                (true, all, ids)
+            }
+            _ => (false, Vec::new(), HashSet::new()),
+        };
+        listed.extend(history.iter().map(|i| i.id.clone()));
+        incidents.extend(history);
+        if read_ok {
+            let open: HashSet<String> = state
+                .incidents
                 .iter()
-                .filter_map(|e| match &e.change {
-                    Change::IncidentResolved { incident }
-                    | Change::MaintenanceEnded { incident } => Some(incident.id.clone()),
-                    _ => None,
-                })
+                .chain(&state.notices)
+                .map(|i| i.id.clone())
                 .collect();
-            let persist = match self.persisted.get(&spec.id) {
-                Some((old, at)) => {
-                    !same_content(old, &state) || now - *at > chrono_dur(PERSIST_UNCHANGED_EVERY)
-                }
-                None => true,
-            };
-            if persist {
-                self.persisted.insert(spec.id.clone(), (state.clone(), now));
-            }
-            writes.push(Write {
-                persist,
-                state: state.clone(),
-                change,
-                history,
-                closed,
-            });
-            self.states.insert(spec.id.clone(), state);
-            events.extend(new_events);
+            self.watched_open
+                .entry(spec.id.clone())
+                .or_default()
+                .extend(open);
         }
-        if online && !was_online {
-            // Network is back: look at everything now rather than at each page's back-off time.
-            for s in self.schedule.values_mut() {
-                s.failures = 0;
+        let persist = match self.persisted.get(&spec.id) {
+            Some((old, at)) => {
+                !same_content(old, &state) || now - *at > chrono_dur(PERSIST_UNCHANGED_EVERY)
             }
+            None => true,
+        };
+        if persist {
+            self.persisted.insert(spec.id.clone(), (state.clone(), now));
         }
+        self.states.insert(spec.id.clone(), state.clone());
+        let write = Write {
+            persist,
+            state,
+            record,
+            incidents,
+            read_ok,
+            listed,
+        };
+        (new_events, write)
+    }
 
+    /// When to look at a service again: the interval (halved while something is open), doubled per
+    /// failure, stretched by `Retry-After`; while offline soon, but never under the public floor
+    /// nor a page's own back-off.
+    fn schedule_next(&mut self, p: &Planned, obs: &Observation, results: &Results) {
+        let mono = Instant::now();
+        let online = self.online;
+        let floor = if is_loopback(&p.spec.url) {
+            Duration::ZERO
+        } else {
+            MIN_INTERVAL
+        };
+        let base = self.interval.max(floor);
+        let sched = self.schedule.entry(p.spec.id.clone()).or_default();
+        let failed = matches!(obs, Observation::Failed(_));
+        let backoff =
+            |n: u32| (base * 2u32.saturating_pow(n.clamp(1, 6) - 1)).min(MAX_BACKOFF.max(base));
+        let mut wait = if !online {
+            let held = if sched.failures > 0 {
+                backoff(sched.failures)
+            } else {
+                Duration::ZERO
+            };
+            OFFLINE_RETRY.min(base).max(floor).max(held)
+        } else if failed {
+            sched.failures = sched.failures.saturating_add(1);
+            backoff(sched.failures)
+        } else {
+            sched.failures = 0;
+            let open = matches!(obs, Observation::Read(r) if r.incidents.iter().any(|i| !i.is_resolved()) || r.status.is_problem());
+            if open {
+                (base / 2).max(floor)
+            } else {
+                base
+            }
+        };
+        if let Some(ra) = p
+            .endpoints
+            .iter()
+            .flatten()
+            .filter_map(|u| results.get(u)?.as_ref().ok()?.retry_after)
+            .filter(|_| failed)
+            .max()
+        {
+            wait = wait.max(ra);
+        }
+        sched.next_due = Some(mono + wait);
+    }
+
+    /// Read the history body when one was fetched. A 304 is read too when this service has not
+    /// read its history yet (a service added on a shared page whose URL is already cached). A
+    /// failing history URL (HTTP error, challenge, unparsable) backs off like a page.
+    fn read_history(&mut self, p: &Planned, obs: &Observation, results: &Results) -> Vec<Incident> {
+        let Some(h) = &p.history else {
+            return Vec::new();
+        };
+        let mono = Instant::now();
+        let floor = if is_loopback(h) {
+            Duration::ZERO
+        } else {
+            MIN_INTERVAL
+        };
+        let sched = self.schedule.entry(p.spec.id.clone()).or_default();
+        let outcome: Result<Vec<Incident>, ()> = match results.get(h) {
+            Some(Ok(r)) if r.not_modified && sched.history_read => Ok(Vec::new()),
+            Some(Ok(r)) if (200..300).contains(&r.status) || r.not_modified => {
+                let watched = match obs {
+                    Observation::Read(rd) => rd.components.clone(),
+                    _ => Vec::new(),
+                };
+                platform::read_history(&p.spec, &r.body, &watched).map_err(|_| ())
+            }
+            // Offline or the page down: not the history's fault, look again with the page.
+            Some(Err(e)) if e.is_network() => return Vec::new(),
+            _ => Err(()),
+        };
+        match outcome {
+            Ok(list) => {
+                sched.history_read = true;
+                sched.history_failures = 0;
+                sched.history_due = Some(mono + HISTORY_EVERY);
+                list
+            }
+            Err(()) => {
+                sched.history_failures = sched.history_failures.saturating_add(1);
+                let n = sched.history_failures.min(6);
+                let wait = (HISTORY_EVERY.max(floor) * 2u32.pow(n - 1)).min(MAX_BACKOFF * 4);
+                sched.history_due = Some(mono + wait);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Stage 5: one transaction for the cycle: HTTP validators, states, uptime records, incidents,
+    /// and the closing of incidents that vanished.
+    fn persist(
+        &mut self,
+        plan: &Plan,
+        results: &Results,
+        writes: &[Write],
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
         let prune = self
             .last_prune
             .is_none_or(|t| now - t > chrono::Duration::days(1));
         let mut new_cache = Vec::new();
+        let recorded = &mut self.recorded;
+        let watched_open = &self.watched_open;
         self.store.transaction(|tx| {
-            for u in &urls {
+            for u in &plan.urls {
                 if let Some(Ok(r)) = results.get(u) {
                     // Only answers with validators are worth keeping; a 304 changed nothing.
                     if (200..300).contains(&r.status)
@@ -427,18 +678,22 @@ impl Engine {
                     }
                 }
             }
-            for w in writes.iter().filter(|w| w.persist) {
-                tx.put_state(&w.state, now)?;
-            }
-            for w in &writes {
-                if let Some((from, to)) = w.change {
-                    tx.add_change(&w.state.id, now, from, to)?;
+            for w in writes {
+                let id = &w.state.id;
+                if w.persist {
+                    tx.put_state(&w.state, now)?;
                 }
-                for i in w.history.iter().chain(w.state.incidents.iter()) {
-                    tx.upsert_incident(&w.state.id, i, now)?;
+                let last = recorded.get(id).copied().unwrap_or(Severity::Unknown);
+                if w.record != last {
+                    tx.add_change(id, now, last, w.record)?;
+                    recorded.insert(id.clone(), w.record);
                 }
-                for id in &w.closed {
-                    tx.close_incident(&w.state.id, id, now)?;
+                for i in &w.incidents {
+                    tx.upsert_incident(id, i, now)?;
+                }
+                if w.read_ok {
+                    let seen = watched_open.get(id);
+                    tx.close_vanished(id, &w.listed, seen, now)?;
                 }
             }
             Ok(())
@@ -446,31 +701,50 @@ impl Engine {
         for (u, c) in new_cache {
             self.http_cache.insert(u, Some(Arc::new(c)));
         }
+        for w in writes.iter().filter(|w| w.read_ok) {
+            // Forget what closed: only ids still open stay "watched".
+            let open: HashSet<String> = w
+                .state
+                .incidents
+                .iter()
+                .chain(&w.state.notices)
+                .map(|i| i.id.clone())
+                .collect();
+            if let Some(s) = self.watched_open.get_mut(&w.state.id) {
+                s.retain(|id| open.contains(id));
+            }
+        }
         if prune {
             self.store.prune(now)?;
             self.last_prune = Some(now);
         }
-
-        Ok(CycleReport {
-            snapshot: self.snapshot(now),
-            events,
-            requests,
-            bytes,
-            not_modified,
-        })
+        Ok(())
     }
 }
 
-/// A due service: its current-state endpoints (or why there are none) and its history URL if due.
-type Planned = (ServiceSpec, Result<Vec<String>, String>, Option<String>);
+fn traffic(results: &Results) -> (usize, usize, usize) {
+    let (mut requests, mut bytes, mut not_modified) = (0, 0, 0);
+    for r in results.values() {
+        requests += 1;
+        if let Ok(r) = r {
+            if r.not_modified {
+                not_modified += 1;
+            } else {
+                bytes += r.body.len();
+            }
+        }
+    }
+    (requests, bytes, not_modified)
+}
 
-struct Write {
-    /// Write the state row (it changed, or has not been written for a while).
-    persist: bool,
-    state: ServiceState,
-    change: Option<(Severity, Severity)>,
-    history: Vec<crate::model::Incident>,
-    closed: Vec<String>,
+/// `host:port` of a URL, the unit of the offline vote.
+fn host_of(u: &str) -> Option<String> {
+    let u = url::Url::parse(u).ok()?;
+    Some(format!(
+        "{}:{}",
+        u.host_str()?,
+        u.port_or_known_default().unwrap_or(0)
+    ))
 }
 
 /// Turn the fetch results of one service into an observation.
@@ -504,9 +778,13 @@ fn observe(
         return Observation::Read(r);
     }
     let mut bodies = Vec::with_capacity(eps.len());
-    for u in eps {
+    for (n, u) in eps.iter().enumerate() {
         match results.get(u) {
             Some(Ok(r)) if (200..300).contains(&r.status) => bodies.push(r.body.as_slice()),
+            // An endpoint the page may lack (incident.io's widget API): read the others alone.
+            Some(Ok(r)) if r.status == 404 && platform::optional_endpoint(spec, n) => {
+                bodies.push(&[])
+            }
             Some(Ok(r)) => {
                 return Observation::Failed(format!(
                     "{u}: {}",
@@ -570,6 +848,12 @@ fn next_state(
             s.components = r.components.clone();
             s.incidents = r
                 .incidents
+                .iter()
+                .filter(|i| !i.is_resolved())
+                .cloned()
+                .collect();
+            s.notices = r
+                .notices
                 .iter()
                 .filter(|i| !i.is_resolved())
                 .cloned()
@@ -670,8 +954,9 @@ pub enum Update {
     Error(String),
 }
 
-/// Run forever: poll when due, or on command. Sleeps in short steps against the wall clock so a
-/// suspend or a clock jump leads to one prompt refresh, not a missed or doubled one.
+/// Run forever: poll when due, or on command. Waits on monotonic time in short steps, and at each
+/// step compares it with the wall clock: a suspend leads to one prompt refresh, a clock set back
+/// changes nothing.
 pub async fn run(
     mut engine: Engine,
     updates: tokio::sync::mpsc::UnboundedSender<Update>,
@@ -699,15 +984,13 @@ pub async fn run(
         }
         force = false;
         loop {
-            let now = Utc::now();
-            let due = engine.next_due(now);
+            engine.check_suspend();
+            let now = Instant::now();
+            let due = engine.next_due();
             if due <= now {
                 break;
             }
-            let step = (due - now)
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-                .min(Duration::from_secs(10));
+            let step = due.duration_since(now).min(Duration::from_secs(10));
             tokio::select! {
                 _ = tokio::time::sleep(step) => {}
                 cmd = commands.recv() => match cmd {
@@ -722,5 +1005,329 @@ pub async fn run(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each stage alone, on recorded payloads, with paused monotonic time and an injected wall
+    //! clock (no sleeping, no network: answers are built in memory).
+    use super::*;
+    use std::sync::Mutex;
+
+    const GITHUB: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/statuspage/github-summary-minor-packages-partial-outage-2022-11-25.json"
+    ));
+    const CLAUDE: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/statuspage/claude-summary-all-operational-6-components-2026-09-03.json"
+    ));
+
+    fn config(text: &str) -> Config {
+        crate::config::parse(std::path::Path::new("t.toml"), text).expect("config")
+    }
+
+    fn svc(id: &str, url: &str) -> String {
+        format!(
+            "[[service]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"statuspage\"\nurl = \"{url}\"\n"
+        )
+    }
+
+    struct Rig {
+        engine: Engine,
+        wall: Arc<Mutex<DateTime<Utc>>>,
+        _dir: tempfile::TempDir,
+    }
+
+    fn rig(text: &str) -> Rig {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open_dir(dir.path()).expect("store");
+        let wall = Arc::new(Mutex::new(
+            crate::time::parse("2026-12-04T10:00:00Z").expect("t"),
+        ));
+        let w = wall.clone();
+        let clock: Clock = Arc::new(move || *w.lock().unwrap_or_else(|e| e.into_inner()));
+        let engine = Engine::with_clock(&config(text), store, clock).expect("engine");
+        Rig {
+            engine,
+            wall,
+            _dir: dir,
+        }
+    }
+
+    fn ok(body: &[u8]) -> Result<Response, FetchError> {
+        Ok(Response {
+            status: 200,
+            body: body.to_vec(),
+            etag: None,
+            last_modified: None,
+            retry_after: None,
+            not_modified: false,
+        })
+    }
+
+    fn answer(plan: &Plan, f: impl Fn(&str) -> Result<Response, FetchError>) -> Results {
+        plan.urls.iter().map(|u| (u.clone(), f(u))).collect()
+    }
+
+    #[tokio::test]
+    async fn plan_fetches_a_shared_page_once_with_its_history() {
+        let text = format!(
+            "catalog = []\n{}components = [\"Copilot\"]\n{}components = [\"Pages\"]\n",
+            svc("a", "https://www.githubstatus.com"),
+            svc("b", "https://www.githubstatus.com")
+        );
+        let mut r = rig(&text);
+        let plan = r.engine.plan(false).expect("plan");
+        assert_eq!(plan.services.len(), 2);
+        assert_eq!(
+            plan.urls,
+            [
+                "https://www.githubstatus.com/api/v2/summary.json",
+                "https://www.githubstatus.com/api/v2/incidents.json"
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn scheduling_runs_on_monotonic_time_whatever_the_wall_clock_does() {
+        let mut r = rig(&format!(
+            "catalog = []\ninterval = \"60s\"\n{}",
+            svc("a", "https://status.example.com")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        let res = answer(&plan, |_| ok(CLAUDE));
+        r.engine.observe_all(&plan, &res, r.engine.now());
+        assert!(r.engine.plan(false).expect("plan").services.is_empty());
+        // The wall clock is set back an hour: polling must not stop for an hour.
+        *r.wall.lock().expect("clock") -= chrono::Duration::hours(1);
+        assert!(
+            !r.engine.check_suspend(),
+            "a backward jump is not a suspend"
+        );
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert!(r.engine.plan(false).expect("plan").services.is_empty());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(r.engine.plan(false).expect("plan").services.len(), 1);
+
+        // Wake from suspend: the wall clock moved 2 h while monotonic time moved 10 s.
+        let plan = r.engine.plan(true).expect("plan");
+        r.engine
+            .observe_all(&plan, &answer(&plan, |_| ok(CLAUDE)), r.engine.now());
+        r.engine.check_suspend();
+        *r.wall.lock().expect("clock") += chrono::Duration::hours(2);
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert!(r.engine.check_suspend());
+        assert_eq!(r.engine.plan(false).expect("plan").services.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn offline_is_a_vote_over_distinct_hosts() {
+        let text = format!(
+            "catalog = []\n{}{}{}",
+            svc("a", "https://status.a.example"),
+            svc("b", "https://status.b.example"),
+            svc("c", "https://status.c.example")
+        );
+        let mut r = rig(&text);
+        let all = r.engine.plan(true).expect("plan");
+        assert!(r.engine.vote_offline(&all, &answer(&all, |_| ok(CLAUDE))));
+        let only = |id: &str| Plan {
+            services: all
+                .services
+                .iter()
+                .filter(|p| p.spec.id == id)
+                .cloned()
+                .collect(),
+            urls: all
+                .urls
+                .iter()
+                .filter(|u| u.contains(&format!("status.{id}.")))
+                .cloned()
+                .collect(),
+        };
+        let timeout = |_: &str| Err(FetchError::Timeout(Duration::from_secs(10)));
+        // One page polled alone times out (it has an open incident, so it is polled twice as
+        // often): that page is unreachable, the machine is not offline.
+        let a = only("a");
+        assert!(r.engine.vote_offline(&a, &answer(&a, timeout)));
+        // A second host fails too: now it is the network.
+        let b = only("b");
+        assert!(!r.engine.vote_offline(&b, &answer(&b, timeout)));
+        // Any host answering, even with an HTTP error, means the network is there.
+        let c = only("c");
+        let forbidden = |_: &str| {
+            ok(b"<html>").map(|mut r| {
+                r.status = 403;
+                r
+            })
+        };
+        assert!(r.engine.vote_offline(&c, &answer(&c, forbidden)));
+
+        // With one host configured, one failure is enough.
+        let mut one = rig(&format!(
+            "catalog = []\n{}",
+            svc("a", "https://status.a.example")
+        ));
+        let p = one.engine.plan(true).expect("plan");
+        assert!(!one.engine.vote_offline(&p, &answer(&p, timeout)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn offline_retries_keep_the_public_floor_and_back_off() {
+        let mut r = rig(&format!(
+            "catalog = []\ninterval = \"30s\"\n{}",
+            svc("a", "https://status.a.example")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        let refused = answer(&plan, |_| Err(FetchError::Refused));
+        // Three failures while online: back-off grows to 4 × 30 s.
+        for _ in 0..3 {
+            r.engine.observe_all(&plan, &refused, r.engine.now());
+        }
+        let start = Instant::now();
+        assert_eq!(r.engine.next_due() - start, Duration::from_secs(120));
+        // Offline now: the retry does not cut that back-off short.
+        r.engine.online = false;
+        r.engine.observe_all(&plan, &refused, r.engine.now());
+        assert_eq!(r.engine.next_due() - start, Duration::from_secs(120));
+        // A fresh page offline is retried soon, but never under the 30 s public floor.
+        let mut f = rig(&format!(
+            "catalog = []\n{}",
+            svc("b", "https://status.b.example")
+        ));
+        f.engine.online = false;
+        let p = f.engine.plan(true).expect("plan");
+        f.engine.observe_all(
+            &p,
+            &answer(&p, |_| Err(FetchError::Refused)),
+            f.engine.now(),
+        );
+        assert_eq!(f.engine.next_due() - Instant::now(), MIN_INTERVAL);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failing_history_url_backs_off_and_a_new_service_reads_a_cached_one() {
+        let mut r = rig(&format!(
+            "catalog = []\n{}",
+            svc("a", "https://www.githubstatus.com")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        let hist = plan.services[0].history.clone().expect("history url");
+        let challenge = |u: &str| {
+            if u.ends_with("incidents.json") {
+                ok(b"<!DOCTYPE html><html>Just a moment...</html>")
+            } else {
+                ok(GITHUB)
+            }
+        };
+        r.engine
+            .observe_all(&plan, &answer(&plan, challenge), r.engine.now());
+        // Forced refreshes do not hammer a failing history URL.
+        assert!(r.engine.plan(true).expect("plan").services[0]
+            .history
+            .is_none());
+        tokio::time::advance(HISTORY_EVERY).await;
+        assert_eq!(
+            r.engine.plan(true).expect("plan").services[0].history,
+            Some(hist.clone())
+        );
+
+        // A service added later on the same page gets a 304 for the shared history URL: it still
+        // reads the (cached) body on its first cycle.
+        let incidents = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/statuspage/github-incidents-2-resolved-2024-09-16.json"
+        ));
+        let cached = |u: &str| {
+            let body: &[u8] = if u.ends_with("incidents.json") {
+                incidents
+            } else {
+                GITHUB
+            };
+            ok(body).map(|mut r| {
+                r.not_modified = true;
+                r
+            })
+        };
+        let mut n = rig(&format!(
+            "catalog = []\n{}",
+            svc("b", "https://www.githubstatus.com")
+        ));
+        let plan = n.engine.plan(true).expect("plan");
+        let (_, writes) = n
+            .engine
+            .observe_all(&plan, &answer(&plan, cached), n.engine.now());
+        assert_eq!(
+            writes[0].incidents.len(),
+            1 + 2,
+            "open one + two from history"
+        );
+        // Once read, a 304 is not read again.
+        let (_, writes) = n
+            .engine
+            .observe_all(&plan, &answer(&plan, cached), n.engine.now());
+        assert_eq!(writes[0].incidents.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn persist_records_gaps_and_closes_what_vanished() {
+        let mut r = rig(&format!(
+            "catalog = []\n{}",
+            svc("a", "https://www.githubstatus.com")
+        ));
+        let now = r.engine.now();
+        let plan = r.engine.plan(true).expect("plan");
+        let res = answer(&plan, |u| {
+            if u.ends_with("summary.json") {
+                ok(GITHUB)
+            } else {
+                Err(FetchError::Refused)
+            }
+        });
+        let (_, w) = r.engine.observe_all(&plan, &res, now);
+        r.engine.persist(&plan, &res, &w, now).expect("persist");
+        // Unreachable: recorded as no data.
+        let later = now + chrono::Duration::minutes(5);
+        let down = answer(&plan, |_| {
+            ok(b"").map(|mut r| {
+                r.status = 503;
+                r
+            })
+        });
+        let (_, w) = r.engine.observe_all(&plan, &down, later);
+        r.engine.persist(&plan, &down, &w, later).expect("persist");
+        // Back, with the incident gone from the page: watched ending, closed now.
+        let end = later + chrono::Duration::minutes(5);
+        let quiet = answer(&plan, |u| {
+            if u.ends_with("summary.json") {
+                ok(CLAUDE)
+            } else {
+                Err(FetchError::Refused)
+            }
+        });
+        let (_, w) = r.engine.observe_all(&plan, &quiet, end);
+        r.engine.persist(&plan, &quiet, &w, end).expect("persist");
+        let steps: Vec<(Severity, Severity)> = r
+            .engine
+            .store()
+            .changes("a", now - chrono::Duration::days(1))
+            .expect("changes")
+            .into_iter()
+            .map(|c| (c.1, c.2))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (Severity::Unknown, Severity::PartialOutage),
+                (Severity::PartialOutage, Severity::Unknown),
+                (Severity::Unknown, Severity::Operational)
+            ]
+        );
+        let inc = r.engine.store().incidents(Some("a"), None).expect("q");
+        assert_eq!(inc.len(), 1);
+        assert_eq!(inc[0].incident.status, "resolved");
+        assert_eq!(inc[0].incident.resolved_at, Some(end));
     }
 }

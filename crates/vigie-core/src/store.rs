@@ -6,6 +6,7 @@
 //! WAL mode with `synchronous = NORMAL`: a crash may lose the last transaction but never corrupts the
 //! file. A file that is not a readable database is moved aside (never deleted) and a new one made.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
@@ -78,7 +79,28 @@ const MIGRATIONS: &[&str] = &[
         fetched_at INTEGER NOT NULL
      );
      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: one update row per (incident, time, status, text) even without a time: NULL never
+    // collides inside a UNIQUE key, so timeless updates were inserted again at every poll.
+    // Also one incident row per incident: incident.io ids arrived bare (proxy) and as
+    // `https://status.example.com//incidents/<ULID>` (Atom); both become the bare id.
+    "DELETE FROM incident_update WHERE rowid NOT IN (
+        SELECT MIN(rowid) FROM incident_update
+        GROUP BY service_id, incident_id, IFNULL(at, -1), status, body);
+     CREATE UNIQUE INDEX incident_update_key
+        ON incident_update(service_id, incident_id, IFNULL(at, -1), status, body);
+     UPDATE OR IGNORE incident_update
+        SET incident_id = replace(incident_id, rtrim(incident_id, replace(incident_id, '/', '')), '')
+        WHERE incident_id LIKE 'http%/incidents/%';
+     DELETE FROM incident_update WHERE incident_id LIKE 'http%/incidents/%';
+     UPDATE OR IGNORE incident
+        SET incident_id = replace(incident_id, rtrim(incident_id, replace(incident_id, '/', '')), '')
+        WHERE incident_id LIKE 'http%/incidents/%';
+     DELETE FROM incident WHERE incident_id LIKE 'http%/incidents/%';",
 ];
+
+/// Status word of an incident that vanished from its page while Vigie was not running: it ended,
+/// but nobody saw when. `resolved_at` is then the time it was last seen open.
+pub const ENDED_UNWATCHED: &str = "ended_unwatched";
 
 pub struct Store {
     conn: Connection,
@@ -383,6 +405,27 @@ impl Store {
         Ok(out)
     }
 
+    /// The last status recorded in the uptime history of every service.
+    pub fn last_recorded(&self) -> Result<HashMap<String, Severity>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT c.service_id, c.to_status FROM status_change c
+                 JOIN (SELECT service_id, MAX(id) AS id FROM status_change GROUP BY service_id) m
+                   ON m.id = c.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let (id, to) = r.map_err(|e| self.err(e))?;
+            out.insert(id, Severity::parse(&to).unwrap_or_default());
+        }
+        Ok(out)
+    }
+
     /// Per-day worst status and availability for the last `days` days (oldest first), from the
     /// status changes. Days before the first observation have no data.
     pub fn daily_availability(
@@ -579,6 +622,44 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Close the stored open incidents of a service that its page no longer lists (`listed`: ids
+    /// the page carries now, open or closed). One this process saw open (`watched`) ended now; any
+    /// other ended while Vigie was not watching: it is closed at the time it was last seen, with
+    /// the status [`ENDED_UNWATCHED`], so nothing shows "ongoing" for weeks. Returns how many.
+    pub fn close_vanished(
+        &self,
+        service: &str,
+        listed: &HashSet<String>,
+        watched: Option<&HashSet<String>>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, rusqlite::Error> {
+        let open: Vec<String> = {
+            let mut st = self.0.prepare_cached(
+                "SELECT incident_id FROM incident WHERE service_id = ?1 AND resolved_at IS NULL",
+            )?;
+            let rows = st.query_map([service], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut n = 0;
+        for id in open.iter().filter(|id| !listed.contains(*id)) {
+            if watched.is_some_and(|w| w.contains(id)) {
+                n += self.0.execute(
+                    "UPDATE incident SET resolved_at = ?3,
+                        status = CASE WHEN kind = 'maintenance' THEN 'completed' ELSE 'resolved' END
+                     WHERE service_id = ?1 AND incident_id = ?2 AND resolved_at IS NULL",
+                    params![service, id, ts(now)],
+                )?;
+            } else {
+                n += self.0.execute(
+                    "UPDATE incident SET resolved_at = last_seen, status = ?3
+                     WHERE service_id = ?1 AND incident_id = ?2 AND resolved_at IS NULL",
+                    params![service, id, ENDED_UNWATCHED],
+                )?;
+            }
+        }
+        Ok(n)
+    }
+
     pub fn put_cache(
         &self,
         url: &str,
@@ -766,5 +847,137 @@ mod tests {
         assert_eq!(aside.len(), 1);
         assert_eq!(std::fs::read(aside[0].path()).expect("read"), junk);
         assert_eq!(s.integrity_check().expect("ic"), "ok");
+    }
+
+    #[test]
+    fn a_weekend_not_watched_is_no_data_not_two_degraded_days() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = Store::open_dir(dir.path()).expect("open");
+        // Friday 10:00 a degraded reading; the laptop closes at 18:00 (the engine records the gap
+        // at its next start, at the last time it looked); Monday 09:00 operational.
+        s.transaction(|tx| {
+            tx.add_change(
+                "x",
+                t("2026-12-04T10:00:00Z"),
+                Severity::Unknown,
+                Severity::Degraded,
+            )?;
+            tx.add_change(
+                "x",
+                t("2026-12-04T18:00:00Z"),
+                Severity::Degraded,
+                Severity::Unknown,
+            )?;
+            tx.add_change(
+                "x",
+                t("2026-12-07T09:00:00Z"),
+                Severity::Unknown,
+                Severity::Operational,
+            )
+        })
+        .expect("w");
+        let days = s
+            .daily_availability("x", 4, t("2026-12-07T21:00:00Z"))
+            .expect("q");
+        let fri = &days[0];
+        assert_eq!(fri.worst, Severity::Degraded);
+        assert_eq!(fri.availability, Some(0.0));
+        assert!((fri.coverage - 8.0 / 24.0).abs() < 1e-9, "{}", fri.coverage);
+        for d in &days[1..3] {
+            assert_eq!(d.worst, Severity::Unknown, "{}", d.date);
+            assert_eq!(d.availability, None, "{}", d.date);
+            assert_eq!(d.coverage, 0.0, "{}", d.date);
+        }
+        let mon = &days[3];
+        assert_eq!(mon.availability, Some(1.0));
+        assert!(
+            (mon.coverage - 12.0 / 21.0).abs() < 1e-9,
+            "{}",
+            mon.coverage
+        );
+    }
+
+    #[test]
+    fn updates_without_a_time_are_stored_once() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = Store::open_dir(dir.path()).expect("open");
+        let mut i = incident("i1", &[]);
+        i.updates.push(IncidentUpdate {
+            at: None,
+            status: "investigating".into(),
+            text: "No time given".into(),
+        });
+        for n in 0..5 {
+            let now = t("2026-09-01T10:00:00Z") + ChronoDuration::minutes(n);
+            s.transaction(|tx| tx.upsert_incident("svc", &i, now))
+                .expect("w");
+        }
+        let got = s.incidents(Some("svc"), None).expect("q");
+        assert_eq!(got[0].incident.updates.len(), 1);
+    }
+
+    #[test]
+    fn migration_merges_duplicate_updates_and_feed_ids() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        {
+            // A version-1 file as earlier releases wrote it.
+            let c = Connection::open(&db).expect("open");
+            c.execute_batch(MIGRATIONS[0]).expect("v1");
+            c.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO incident VALUES ('openai', '01K0ABC', 'incident', 'Errors', 'resolved',
+                    'degraded', 100, 200, NULL, '[]', 100, 200);
+                 INSERT INTO incident VALUES ('openai',
+                    'https://status.openai.com//incidents/01K0ABC', 'incident', 'Errors',
+                    'resolved', 'degraded', 100, 200, NULL, '[]', 100, 300);
+                 INSERT INTO incident VALUES ('openai',
+                    'https://status.openai.com//incidents/01K0XYZ', 'incident', 'Other',
+                    'resolved', 'degraded', 100, 200, NULL, '[]', 100, 300);
+                 INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');
+                 INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');
+                 INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');",
+            )
+            .expect("rows");
+        }
+        let s = Store::open(&db).expect("migrates");
+        let got = s.incidents(Some("openai"), None).expect("q");
+        let ids: Vec<&str> = got.iter().map(|i| i.incident.id.as_str()).collect();
+        assert_eq!(ids, ["01K0ABC", "01K0XYZ"]);
+        assert_eq!(got[0].incident.updates.len(), 1);
+        assert_eq!(s.integrity_check().expect("ic"), "ok");
+    }
+
+    #[test]
+    fn vanished_incidents_close_as_watched_or_unwatched() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = Store::open_dir(dir.path()).expect("open");
+        let seen = t("2026-09-01T10:05:00Z");
+        s.transaction(|tx| {
+            tx.upsert_incident("svc", &incident("watched", &[]), seen)?;
+            tx.upsert_incident("svc", &incident("unwatched", &[]), seen)?;
+            tx.upsert_incident("svc", &incident("listed", &[]), seen)
+        })
+        .expect("w");
+        let now = t("2026-09-20T08:00:00Z");
+        let listed: HashSet<String> = ["listed".to_string()].into();
+        let watched: HashSet<String> = ["watched".to_string()].into();
+        let n = s
+            .transaction(|tx| tx.close_vanished("svc", &listed, Some(&watched), now))
+            .expect("close");
+        assert_eq!(n, 2);
+        let got = s.incidents(Some("svc"), None).expect("q");
+        let by = |id: &str| {
+            got.iter()
+                .find(|i| i.incident.id == id)
+                .map(|i| i.incident.clone())
+                .expect(id)
+        };
+        assert_eq!(by("watched").status, "resolved");
+        assert_eq!(by("watched").resolved_at, Some(now));
+        assert_eq!(by("unwatched").status, ENDED_UNWATCHED);
+        assert_eq!(by("unwatched").resolved_at, Some(seen));
+        assert!(by("unwatched").is_resolved());
+        assert_eq!(by("listed").resolved_at, None);
     }
 }

@@ -24,13 +24,33 @@ pub enum Observation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
-    StatusChanged { from: Severity, to: Severity },
-    IncidentOpened { incident: Incident },
-    IncidentUpdated { incident: Incident },
-    IncidentResolved { incident: Incident },
-    MaintenanceStarted { incident: Incident },
-    MaintenanceEnded { incident: Incident },
-    Unreachable { error: String },
+    StatusChanged {
+        from: Severity,
+        to: Severity,
+    },
+    IncidentOpened {
+        incident: Incident,
+    },
+    IncidentUpdated {
+        incident: Incident,
+    },
+    IncidentResolved {
+        incident: Incident,
+    },
+    MaintenanceStarted {
+        incident: Incident,
+    },
+    MaintenanceEnded {
+        incident: Incident,
+    },
+    /// A new open incident that names no component, on a service that watches only some: it may
+    /// not concern the service, so it is told only when the user opts in.
+    PageNotice {
+        incident: Incident,
+    },
+    Unreachable {
+        error: String,
+    },
     Reachable,
 }
 
@@ -51,6 +71,7 @@ struct Track {
     pending: Option<(Severity, u32)>,
     reachable: bool,
     incidents: HashMap<String, Incident>,
+    notices: std::collections::HashSet<String>,
 }
 
 /// Remembers what each service looked like, to tell what changed.
@@ -107,6 +128,7 @@ impl Tracker {
                     t.reachable = true;
                     t.status = r.status;
                     t.incidents = active(r);
+                    t.notices = r.notices.iter().map(|i| i.id.clone()).collect();
                     return Vec::new();
                 }
                 if !t.reachable {
@@ -174,6 +196,14 @@ impl Tracker {
                     });
                 }
                 t.incidents = now_active;
+                for n in r.notices.iter().filter(|n| !n.is_resolved()) {
+                    if !t.notices.contains(&n.id) {
+                        changes.push(Change::PageNotice {
+                            incident: n.clone(),
+                        });
+                    }
+                }
+                t.notices = r.notices.iter().map(|i| i.id.clone()).collect();
             }
         }
         changes
@@ -259,6 +289,17 @@ mod tests {
         })
     }
 
+    fn notice(status: Severity, ids: &[&str]) -> Observation {
+        Observation::Read(Reading {
+            status,
+            notices: ids
+                .iter()
+                .map(|id| inc(id, "investigating", 1, IncidentKind::Incident))
+                .collect(),
+            ..Reading::default()
+        })
+    }
+
     fn names(events: &[Event]) -> Vec<String> {
         events
             .iter()
@@ -269,6 +310,7 @@ mod tests {
                 Change::IncidentResolved { incident } => format!("resolved {}", incident.id),
                 Change::MaintenanceStarted { incident } => format!("maint-start {}", incident.id),
                 Change::MaintenanceEnded { incident } => format!("maint-end {}", incident.id),
+                Change::PageNotice { incident } => format!("notice {}", incident.id),
                 Change::Unreachable { .. } => "unreachable".into(),
                 Change::Reachable => "reachable".into(),
             })
@@ -426,6 +468,16 @@ mod tests {
                         true,
                         &["status maintenance->operational", "maint-end m"],
                     ),
+                ],
+            ),
+            (
+                "a page-wide notice is told once, never at baseline, never as a status",
+                1,
+                vec![
+                    (notice(Operational, &["n0"]), true, &[]),
+                    (notice(Operational, &["n0", "n1"]), true, &["notice n1"]),
+                    (notice(Operational, &["n0", "n1"]), true, &[]),
+                    (notice(Operational, &[]), true, &[]),
                 ],
             ),
         ];
