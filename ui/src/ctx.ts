@@ -3,7 +3,7 @@ import type { Snapshot } from "./bindings/Snapshot";
 import type { Severity } from "./bindings/Severity";
 import { h, isHttpUrl } from "./dom";
 import { SHAPES } from "./format";
-import { type Key, type Lang, type Params, severityWord, translate } from "./i18n";
+import { type Counted, type Key, type Lang, type Params, countText, severityWord, translate } from "./i18n";
 import { invoke, inApp, errorText } from "./ipc";
 
 export type Ctx = {
@@ -11,12 +11,18 @@ export type Ctx = {
   snapshot: Snapshot | null;
   now: () => Date;
   t: (key: Key, params?: Params) => string;
+  /** A count with its plural form. */
+  tn: (base: Counted, n: number) => string;
   say: (msg: string) => void;
   fail: (e: unknown) => void;
 };
 
 export function makeT(lang: Lang): (key: Key, params?: Params) => string {
   return (key, params) => translate(lang, key, params);
+}
+
+export function makeTn(lang: Lang): (base: Counted, n: number) => string {
+  return (base, n) => countText(lang, base, n);
 }
 
 /** Status as shape + word (+ colour via the class): never colour alone. */

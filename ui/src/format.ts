@@ -64,6 +64,13 @@ export function percent(lang: Lang, ratio: number): string {
   return new Intl.NumberFormat(locale(lang), { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(ratio);
 }
 
+/** A share in whole percent, never rounded up to 100 % or down to 0 % ("62 %", "99 %"): said
+ *  of how much of a day was observed, where "100 %" must mean all of it. */
+export function share(lang: Lang, ratio: number): string {
+  const pct = ratio >= 1 ? 100 : ratio <= 0 ? 0 : Math.min(99, Math.max(1, Math.round(ratio * 100)));
+  return new Intl.NumberFormat(locale(lang), { style: "percent", maximumFractionDigits: 0 }).format(pct / 100);
+}
+
 /** The local calendar day of an instant, "YYYY-MM-DD" (for date-range filters). */
 export function localDay(iso: string): string {
   const d = new Date(iso);

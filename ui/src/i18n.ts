@@ -34,6 +34,13 @@ const en = {
   "now.incidents": "Active incidents",
   "now.latest": "Latest update",
   "now.open": "Open status page",
+  "now.down.one": "{n} component not operational",
+  "now.down.other": "{n} components not operational",
+  "now.notice": "Page-wide notice",
+  "now.noticeHelp": "An incident on the provider's page that names no component: it may or may not concern the parts you watch, so it does not change this service's status.",
+  "now.notices": "Page-wide notices",
+  "now.misconfigured": "Configuration problem:",
+  "now.unavailable": "Page unavailable:",
   "incident.open": "Open incident page",
   "history.filters": "Filters",
   "history.service": "Service",
@@ -43,9 +50,11 @@ const en = {
   "history.to": "To",
   "history.search": "Search",
   "history.searchPlaceholder": "Title or update text",
-  "history.count": "{n} incidents",
+  "history.count.one": "{n} incident",
+  "history.count.other": "{n} incidents",
   "history.empty": "No incident matches.",
-  "history.updates": "{n} updates",
+  "history.updates.one": "{n} update",
+  "history.updates.other": "{n} updates",
   "history.started": "Started {time}",
   "history.resolved": "resolved {time}",
   "history.ongoing": "ongoing",
@@ -58,6 +67,9 @@ const en = {
   "uptime.avg": "{pct} available",
   "uptime.noData": "no data",
   "uptime.day": "{date}: {status}, {avail}",
+  "uptime.observed": "Observed {pct} of the day",
+  "uptime.partial": "partly observed",
+  "uptime.observedHelp": "Availability counts only the time Vigie observed (app running, online, page reachable); the rest is no data.",
   "uptime.help": "Use the arrow keys to move between days.",
   "uptime.legend": "Legend",
   "settings.services": "Services",
@@ -86,6 +98,8 @@ const en = {
   "settings.recovery": "Tell when a service recovers",
   "settings.updates": "Notify on each provider update",
   "settings.maintenance": "Notify about planned maintenance",
+  "settings.pageWide": "Notify about page-wide notices (incidents that name no component, on services that watch only some)",
+  "settings.localStopped": "Notify when a local model server (Ollama) stops running",
   "settings.quiet": "Quiet hours (only major outages)",
   "settings.quietFrom": "from",
   "settings.quietTo": "to",
@@ -131,6 +145,13 @@ const fr: Record<Key, string> = {
   "now.incidents": "Incidents en cours",
   "now.latest": "Dernière mise à jour",
   "now.open": "Ouvrir la page de statut",
+  "now.down.one": "{n} composant non opérationnel",
+  "now.down.other": "{n} composants non opérationnels",
+  "now.notice": "Avis pour toute la page",
+  "now.noticeHelp": "Un incident sur la page du fournisseur qui ne nomme aucun composant : il peut concerner ou non les parties que vous surveillez, il ne change donc pas l’état de ce service.",
+  "now.notices": "Avis pour toute la page",
+  "now.misconfigured": "Problème de configuration :",
+  "now.unavailable": "Page indisponible :",
   "incident.open": "Ouvrir la page de l’incident",
   "history.filters": "Filtres",
   "history.service": "Service",
@@ -140,9 +161,11 @@ const fr: Record<Key, string> = {
   "history.to": "Au",
   "history.search": "Recherche",
   "history.searchPlaceholder": "Titre ou texte",
-  "history.count": "{n} incidents",
+  "history.count.one": "{n} incident",
+  "history.count.other": "{n} incidents",
   "history.empty": "Aucun incident ne correspond.",
-  "history.updates": "{n} mises à jour",
+  "history.updates.one": "{n} mise à jour",
+  "history.updates.other": "{n} mises à jour",
   "history.started": "Début {time}",
   "history.resolved": "résolu {time}",
   "history.ongoing": "en cours",
@@ -155,6 +178,9 @@ const fr: Record<Key, string> = {
   "uptime.avg": "{pct} disponible",
   "uptime.noData": "pas de données",
   "uptime.day": "{date} : {status}, {avail}",
+  "uptime.observed": "Observé {pct} de la journée",
+  "uptime.partial": "observé en partie",
+  "uptime.observedHelp": "La disponibilité ne compte que le temps observé par Vigie (application lancée, en ligne, page joignable) ; le reste est sans données.",
   "uptime.help": "Flèches pour passer d’un jour à l’autre.",
   "uptime.legend": "Légende",
   "settings.services": "Services",
@@ -183,6 +209,8 @@ const fr: Record<Key, string> = {
   "settings.recovery": "Signaler le retour à la normale",
   "settings.updates": "Notifier chaque mise à jour du fournisseur",
   "settings.maintenance": "Notifier les maintenances planifiées",
+  "settings.pageWide": "Notifier les avis pour toute la page (incidents sans composant nommé, sur les services qui n’en surveillent que certains)",
+  "settings.localStopped": "Notifier quand un serveur de modèles local (Ollama) s’arrête",
   "settings.quiet": "Heures calmes (pannes majeures seulement)",
   "settings.quietFrom": "de",
   "settings.quietTo": "à",
@@ -214,6 +242,15 @@ export type Params = Record<string, string | number>;
 export function translate(lang: Lang, key: Key, params: Params = {}): string {
   const s = MESSAGES[lang][key] ?? en[key];
   return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** Keys that come in plural forms: `{base}.one` and `{base}.other`. */
+export type Counted = "history.count" | "history.updates" | "now.down";
+
+/** A count in words with the language's plural rule ("1 incident", "2 incidents"; French "0 incident"). */
+export function countText(lang: Lang, base: Counted, n: number): string {
+  const form = new Intl.PluralRules(lang === "fr" ? "fr-FR" : "en-GB").select(n) === "one" ? "one" : "other";
+  return translate(lang, `${base}.${form}` as Key, { n });
 }
 
 export function severityWord(lang: Lang, s: Severity): string {

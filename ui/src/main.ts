@@ -8,7 +8,7 @@ import { h, replace } from "./dom";
 import { dateTime } from "./format";
 import { type Lang, pickLang } from "./i18n";
 import { invoke, listen, errorText } from "./ipc";
-import { type Ctx, makeT } from "./ctx";
+import { type Ctx, makeT, makeTn } from "./ctx";
 import { type View, VIEWS, nextTab } from "./state";
 import { renderNow, refreshTimes } from "./views/now";
 import { historyState, renderHistory, fillHistoryList } from "./views/history";
@@ -26,6 +26,7 @@ const ctx: Ctx = {
   snapshot: null,
   now: () => new Date(),
   t: makeT("en"),
+  tn: makeTn("en"),
   say: (m) => {
     const s = document.getElementById("status-line");
     if (s) s.textContent = m;
@@ -41,6 +42,7 @@ function setLang(choice: string | null): void {
   const l: Lang = pickLang(choice ?? configured, navigator.languages?.length ? navigator.languages : [navigator.language]);
   ctx.lang = l;
   ctx.t = makeT(l);
+  ctx.tn = makeTn(l);
   document.documentElement.lang = l;
   document.title = ctx.t("app.title");
 }

@@ -33,7 +33,7 @@ function item(ctx: Ctx, i: StoredIncident): HTMLElement {
     h(
       "details",
       {},
-      h("summary", {}, ctx.t("history.updates", { n: updates.length })),
+      h("summary", {}, ctx.tn("history.updates", updates.length)),
       h(
         "ol",
         { class: "timeline" },
@@ -125,7 +125,7 @@ export function fillHistoryList(ctx: Ctx, list: HTMLElement): void {
   const shown = filterIncidents(st.all, st.filter);
   replace(
     list,
-    h("p", { class: "count", role: "status" }, ctx.t("history.count", { n: shown.length })),
+    h("p", { class: "count", role: "status" }, ctx.tn("history.count", shown.length)),
     shown.length ? h("ul", { class: "hist-list" }, shown.map((i) => item(ctx, i))) : h("p", {}, ctx.t("history.empty")),
   );
 }

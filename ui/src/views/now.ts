@@ -1,5 +1,7 @@
 import type { ServiceState } from "../bindings/ServiceState";
 import type { Incident } from "../bindings/Incident";
+import type { Component } from "../bindings/Component";
+import type { IncidentUpdate } from "../bindings/IncidentUpdate";
 import { h } from "../dom";
 import { dateTime, relativeTime } from "../format";
 import { type Ctx, badge, extLink } from "../ctx";
@@ -22,8 +24,12 @@ export function refreshTimes(ctx: Ctx, root: HTMLElement): void {
   });
 }
 
+function latestUpdate(i: Incident): IncidentUpdate | undefined {
+  return [...i.updates].sort((a, b) => (a.at ?? "").localeCompare(b.at ?? "")).pop();
+}
+
 function incident(ctx: Ctx, i: Incident): HTMLElement {
-  const latest = [...i.updates].sort((a, b) => (a.at ?? "").localeCompare(b.at ?? "")).pop();
+  const latest = latestUpdate(i);
   return h(
     "li",
     { class: "incident" },
@@ -39,6 +45,49 @@ function incident(ctx: Ctx, i: Incident): HTMLElement {
       : null,
     extLink(ctx, i.url, ctx.t("incident.open")),
   );
+}
+
+/** What the core's ReadError::Config puts in `error`: the page was read, the config is wrong. */
+const MISCONFIGURED = "service is misconfigured: ";
+
+export function isMisconfigured(s: ServiceState): boolean {
+  return s.error?.includes(MISCONFIGURED) ?? false;
+}
+
+/** The watched components that are not operational: what is not listed still works. */
+export function downComponents(s: ServiceState): Component[] {
+  return s.components.filter((c) => c.status !== "operational");
+}
+
+function components(ctx: Ctx, list: Component[]): HTMLElement | null {
+  if (!list.length) return null;
+  const label = ctx.tn("now.down", list.length);
+  return h(
+    "div",
+    { class: "down" },
+    h("p", { class: "down-head muted" }, label),
+    h("ul", { class: "down-list", "aria-label": label },
+      list.map((c) => h("li", { class: "down-item" }, badge(ctx, c.status), " ", h("span", { class: "comp-name" }, c.name),
+        c.group ? h("span", { class: "muted comp-group" }, ` · ${c.group}`) : null))),
+  );
+}
+
+/** A page-wide notice: its own look and label, so it never reads as this service's incident. */
+function notice(ctx: Ctx, i: Incident): HTMLElement {
+  const latest = latestUpdate(i);
+  return h(
+    "li",
+    { class: "notice" },
+    h("div", { class: "inc-head" }, h("span", { class: "notice-label", title: ctx.t("now.noticeHelp") }, ctx.t("now.notice")), " ",
+      h("strong", {}, i.title), " ", h("span", { class: "muted" }, `(${i.status})`)),
+    latest ? h("p", { class: "update-text" }, latest.text) : null,
+    extLink(ctx, i.url, ctx.t("incident.open")),
+  );
+}
+
+function errorLine(ctx: Ctx, s: ServiceState): HTMLElement | null {
+  if (!s.error) return null;
+  return h("p", { class: "error-text" }, h("strong", {}, ctx.t(isMisconfigured(s) ? "now.misconfigured" : "now.unavailable")), " ", s.error);
 }
 
 function card(ctx: Ctx, s: ServiceState): HTMLElement {
@@ -60,10 +109,14 @@ function card(ctx: Ctx, s: ServiceState): HTMLElement {
       s.checked_at ? rel(ctx, s.checked_at, "now.checked") : ctx.t("now.never"),
       s.stale ? h("span", { class: "stale" }, ` · ${ctx.t("now.stale")}`) : null,
     ),
-    s.error ? h("p", { class: "error-text" }, s.error) : null,
+    errorLine(ctx, s),
+    components(ctx, downComponents(s)),
     s.incidents.length
       ? h("ul", { class: "incidents", "aria-label": ctx.t("now.incidents") }, s.incidents.map((i) => incident(ctx, i)))
       : h("p", { class: "muted" }, ctx.t("now.noIncident")),
+    s.notices.length
+      ? h("ul", { class: "notices", "aria-label": ctx.t("now.notices") }, s.notices.map((i) => notice(ctx, i)))
+      : null,
     extLink(ctx, s.page_url, ctx.t("now.open")),
   );
 }

@@ -169,6 +169,8 @@ export function renderSettings(ctx: Ctx, body: HTMLElement, onLanguage: (l: stri
       check(ctx.t("settings.recovery"), n.recovery, (v) => (n.recovery = v)),
       check(ctx.t("settings.updates"), n.updates, (v) => (n.updates = v)),
       check(ctx.t("settings.maintenance"), n.maintenance, (v) => (n.maintenance = v)),
+      check(ctx.t("settings.pageWide"), n.page_wide, (v) => (n.page_wide = v), { "data-setting": "page_wide" }),
+      check(ctx.t("settings.localStopped"), n.local_stopped, (v) => (n.local_stopped = v), { "data-setting": "local_stopped" }),
       h("div", { class: "quiet" }, check(ctx.t("settings.quiet"), quietOn, (v) => { quietOn = v; syncQuiet(); }), qFrom, " – ", qTo)),
     h("section", { "aria-labelledby": "svc-h" }, h("h2", { id: "svc-h" }, ctx.t("settings.services")),
       h("h3", {}, ctx.t("settings.builtin")),

@@ -18,32 +18,51 @@
     {
       id: "github", name: "GitHub", kind: "statuspage", page_url: "https://www.githubstatus.com", status: "partial_outage",
       reachable: true, stale: false, error: null,
-      components: [{ id: "pkgs", name: "Packages", group: null, status: "partial_outage" }],
+      components: [{ id: "git", name: "Git Operations", group: null, status: "operational" }, { id: "pkgs", name: "Packages", group: null, status: "partial_outage" }, { id: "pages", name: "Pages", group: null, status: "degraded" }],
+      notices: [],
       incidents: [incident({ id: "g1", title: "Degraded performance for GitHub Packages", status: "identified", impact: "partial_outage", started_at: ago(95), url: "https://www.githubstatus.com/incidents/g1",
         updates: [{ at: ago(95), status: "investigating", text: "We are investigating reports of degraded performance for Packages." }, { at: ago(20), status: "identified", text: "The issue has been identified and a fix is being implemented." }] })],
       since: ago(95), fetched_at: ago(1), checked_at: ago(1),
     },
     {
       id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "operational",
-      reachable: true, stale: false, error: null, components: [], incidents: [], since: ago(60 * 30), fetched_at: ago(1), checked_at: ago(1),
+      reachable: true, stale: false, error: null, components: [], incidents: [], notices: [], since: ago(60 * 30), fetched_at: ago(1), checked_at: ago(1),
     },
     {
       id: "openai-api", name: "OpenAI API", kind: "incident_io", page_url: "https://status.openai.com", status: "degraded",
-      reachable: true, stale: false, error: null, components: [],
+      reachable: true, stale: false, error: null, notices: [],
+      components: [{ id: "resp", name: "Responses", group: "APIs", status: "degraded" }, { id: "chat", name: "Chat Completions", group: "APIs", status: "operational" }],
       incidents: [incident({ id: "o1", title: "Elevated error rates on Responses API", impact: "degraded", started_at: ago(12), url: "https://status.openai.com/incidents/o1",
         updates: [{ at: ago(12), status: "investigating", text: "We are seeing elevated error rates." }] })],
       since: ago(12), fetched_at: ago(2), checked_at: ago(2),
     },
     {
       id: "hostile", name: `Evil ${XSS_IMG}`, kind: "statuspage", page_url: "javascript:alert(3)", status: "major_outage",
-      reachable: true, stale: true, error: `${XSS_SCRIPT} fetch failed`, components: [],
+      reachable: true, stale: true, error: `${XSS_SCRIPT} fetch failed`,
+      components: [{ id: "x", name: `Part ${XSS_IMG}`, group: `Group ${XSS_SCRIPT}`, status: "major_outage" }],
+      notices: [incident({ id: "xn", title: `Notice ${XSS_IMG}`, impact: "major_outage", started_at: ago(30), url: "javascript:alert(6)",
+        updates: [{ at: ago(30), status: "investigating", text: `${XSS_SCRIPT} page-wide` }] })],
       incidents: [incident({ id: "x1", title: XSS_IMG, impact: "major_outage", started_at: ago(300), url: "javascript:alert(4)",
         updates: [{ at: ago(290), status: "investigating", text: `${XSS_SCRIPT}<a href="javascript:alert(5)">click</a>` }] })],
       since: ago(300), fetched_at: ago(40), checked_at: ago(1),
     },
     {
       id: "mistral", name: "Mistral", kind: "instatus", page_url: "https://status.mistral.ai", status: "unknown",
-      reachable: false, stale: true, error: "HTTP 503 from the page", components: [], incidents: [], since: null, fetched_at: ago(600), checked_at: ago(1),
+      reachable: false, stale: true, error: "HTTP 503 from the page", components: [], incidents: [], notices: [], since: null, fetched_at: ago(600), checked_at: ago(1),
+    },
+    // Watches only Copilot: GitHub's component-less incident is a page-wide notice, not its status.
+    {
+      id: "github-copilot", name: "GitHub Copilot", kind: "statuspage", page_url: "https://www.githubstatus.com", status: "operational",
+      reachable: true, stale: false, error: null, components: [{ id: "pjmpxvq2cmr2", name: "Copilot", group: null, status: "operational" }], incidents: [],
+      notices: [incident({ id: "gn1", title: "Disruption with some GitHub services", impact: "degraded", started_at: ago(25), url: "https://www.githubstatus.com/incidents/gn1",
+        updates: [{ at: ago(25), status: "investigating", text: "We are investigating reports of degraded performance for some GitHub services." }] })],
+      since: ago(60 * 24), fetched_at: ago(1), checked_at: ago(1),
+    },
+    {
+      id: "my-vendor", name: "My vendor", kind: "statuspage", page_url: "https://status.example.com", status: "unknown",
+      reachable: false, stale: false, components: [], incidents: [], notices: [],
+      error: 'https://status.example.com/api/v2/summary.json: service is misconfigured: components = ["typo"] matches none of the page\'s 11 components: "8l4ygp009s5s" (Git Operations), "brv1bkgrwx7q" (API Requests), …',
+      since: null, fetched_at: null, checked_at: ago(1),
     },
   ];
   const snapshot = { checked_at: ago(1), online: true, overall: "partial_outage", services };
@@ -60,18 +79,22 @@
 
   const day = (i) => new Date(now - (89 - i) * 86400000).toISOString().slice(0, 10);
   const bars = (seed, startData) => Array.from({ length: 90 }, (_, i) => {
-    if (i < startData) return { date: day(i), worst: "unknown", availability: null };
+    if (i < startData) return { date: day(i), worst: "unknown", availability: null, coverage: 0 };
+    // Some days seen only in part (app closed, offline), a few not at all.
+    const c = (i * 31 + seed * 17) % 11;
+    if (c === 1) return { date: day(i), worst: "unknown", availability: null, coverage: 0 };
+    const coverage = c === 0 ? 0.62 : 1;
     const r = (i * 7919 + seed * 104729) % 97;
     const worst = r < 3 ? "major_outage" : r < 7 ? "partial_outage" : r < 13 ? "degraded" : r < 15 ? "maintenance" : "operational";
     const availability = worst === "operational" || worst === "maintenance" ? 1 : worst === "degraded" ? 0.995 : worst === "partial_outage" ? 0.97 : 0.9;
-    return { date: day(i), worst, availability };
+    return { date: day(i), worst, availability, coverage };
   });
   const mean = (d) => { const a = d.filter((x) => x.availability !== null); return a.length ? a.reduce((s, x) => s + x.availability, 0) / a.length : null; };
   const uptime = services.map((s, k) => { const days = bars(k + 1, k === 4 ? 90 : k * 10); return { id: s.id, name: s.name, availability: mean(days), days }; });
 
   const settings = {
     path: "/home/user/.config/vigie/config.toml", interval_secs: 60, language: "system",
-    notifications: { enabled: true, threshold: "degraded", recovery: true, updates: false, maintenance: false, quiet_hours: "22:00-07:00", muted: [] },
+    notifications: { enabled: true, threshold: "degraded", recovery: true, updates: false, maintenance: false, page_wide: false, local_stopped: false, quiet_hours: "22:00-07:00", muted: [] },
     services: [
       { id: "chatgpt", name: "ChatGPT", kind: "incident_io", url: "https://status.openai.com", builtin: true, enabled: false, components: [] },
       { id: "claude", name: "Claude", kind: "statuspage", url: "https://status.claude.com", builtin: true, enabled: true, components: [] },

@@ -1,12 +1,14 @@
 // Browser tests of the built window (ui/dist) in Debian's Chromium via playwright-core, with the
 // Tauri IPC mocked (mock-tauri.js) and the CSP of src-tauri/tauri.conf.json sent as a header, so the
-// page runs under the same policy as in the app. Also writes the screenshots of docs/screenshots/.
+// page runs under the same policy as in the app. Also takes the screenshots: into target/screenshots/
+// (a test run never changes tracked files), or into $VIGIE_SCREENSHOTS (`make screenshots` passes
+// docs/screenshots/, with the clock pinned so that only a change of the window changes the images).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { extname, join, normalize, dirname } from "node:path";
+import { extname, join, normalize, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -14,7 +16,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ui = join(here, "..", "..");
 const dist = join(ui, "dist");
 const repo = join(ui, "..");
-const shots = join(repo, "docs", "screenshots");
+const shots = process.env.VIGIE_SCREENSHOTS ? resolve(process.env.VIGIE_SCREENSHOTS) : join(repo, "target", "screenshots");
+const PINNED = process.env.VIGIE_SCREENSHOTS ? new Date("2026-09-16T10:00:00Z") : null;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const conf = JSON.parse(await readFile(join(repo, "src-tauri", "tauri.conf.json"), "utf8"));
 const CSP = conf.app.security.csp;
@@ -48,8 +51,9 @@ after(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-async function open({ locale = "en-GB", colorScheme = "light" } = {}) {
+async function open({ locale = "en-GB", colorScheme = "light", at = null } = {}) {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 }, locale, colorScheme, acceptDownloads: true, timezoneId: "Europe/Paris" });
+  if (at) await context.clock.setFixedTime(at);
   await context.addInitScript({ path: join(here, "mock-tauri.js") });
   const page = await context.newPage();
   const errors = [];
@@ -72,8 +76,8 @@ async function assertClean(page, errors) {
 
 test("Now view: every service with shape + word, since, freshness, incidents; hostile text inert", async () => {
   const { context, page, errors } = await open();
-  assert.equal(await page.locator(".card").count(), 5);
-  const github = page.locator("article", { has: page.locator("h2", { hasText: "GitHub" }) });
+  assert.equal(await page.locator(".card").count(), 7);
+  const github = page.locator("article", { has: page.locator("h2", { hasText: /^GitHub$/ }) });
   assert.match(await github.locator(".card-head .badge").innerText(), /◩\s*partial outage/);
   assert.match(await github.innerText(), /since .*ago/);
   assert.match(await github.innerText(), /checked (1 min\.? ago|now)/);
@@ -83,11 +87,47 @@ test("Now view: every service with shape + word, since, freshness, incidents; ho
   assert.match(await evil.innerText(), /<script>alert\(2\)<\/script><a href="javascript:alert\(5\)">click<\/a>/);
   assert.equal(await evil.locator("a").count(), 0, "javascript: links must not be rendered");
   assert.match(await page.locator("article", { hasText: "Mistral" }).innerText(), /○\s*unavailable/);
+  assert.match(await page.locator("article", { hasText: "Mistral" }).innerText(), /Page unavailable: HTTP 503/);
+  // Evil's page-wide notice and component are text too, and its javascript: link is not rendered.
+  assert.match(await evil.locator(".notice").innerText(), /Notice <img src=x onerror=alert\(1\)>/);
+  assert.match(await evil.locator(".down-list").innerText(), /Part <img src=x onerror=alert\(1\)> · Group <script>alert\(2\)<\/script>/);
   // Links go through open_url, not navigation.
   await github.locator("a.ext").last().click();
   const calls = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "open_url"));
   assert.deepEqual(calls.map((c) => c.args.url), ["https://www.githubstatus.com"]);
   assert.equal(page.url(), base);
+  await assertClean(page, errors);
+  await context.close();
+});
+
+test("Now view: non-operational components, page-wide notices and the config error", async () => {
+  const { context, page, errors } = await open();
+  const card = (name) => page.locator("article", { has: page.locator("h2", { hasText: new RegExp(`^${name}$`) }) });
+  // GitHub: the two parts that are not operational, with their status; Git Operations works.
+  const gh = card("GitHub");
+  assert.equal(await gh.locator(".down-head").innerText(), "2 components not operational");
+  const items = await gh.locator(".down-item").allInnerTexts();
+  assert.equal(items.length, 2);
+  assert.match(items[0], /◩\s*partial outage\s+Packages/);
+  assert.match(items[1], /▲\s*degraded\s+Pages/);
+  assert.doesNotMatch(await gh.innerText(), /Git Operations/);
+  assert.equal(await gh.locator(".notice").count(), 0);
+  // OpenAI API: the group is shown.
+  assert.equal(await card("OpenAI API").locator(".down-head").innerText(), "1 component not operational");
+  assert.match(await card("OpenAI API").locator(".down-item").innerText(), /Responses · APIs/);
+  // GitHub Copilot: operational, with GitHub's page-wide incident as a labelled notice.
+  const copilot = card("GitHub Copilot");
+  assert.match(await copilot.locator(".card-head .badge").innerText(), /●\s*operational/);
+  assert.match(await copilot.innerText(), /No active incident\./);
+  const n = copilot.locator(".notices .notice");
+  assert.equal(await n.count(), 1);
+  assert.equal(await n.locator(".notice-label").textContent(), "Page-wide notice");
+  assert.match(await n.innerText(), /Disruption with some GitHub services \(investigating\)/);
+  assert.match(await n.innerText(), /degraded performance for some GitHub services/);
+  assert.equal(await copilot.locator(".down-list").count(), 0);
+  // A filter that matches nothing: the error says it is the config, and lists real components.
+  const mine = card("My vendor");
+  assert.match(await mine.locator(".error-text").innerText(), /^Configuration problem: .*service is misconfigured: components = \["typo"\] matches none of the page's 11 components: "8l4ygp009s5s" \(Git Operations\)/);
   await assertClean(page, errors);
   await context.close();
 });
@@ -113,15 +153,15 @@ test("History: timeline with every update, filters, search, export", async () =>
   const { context, page, errors } = await open();
   await page.locator("#tab-history").click();
   await page.waitForSelector(".hist");
-  assert.match(await page.locator(".count").innerText(), /5 incidents/);
+  assert.equal(await page.locator(".count").innerText(), "5 incidents");
   await page.selectOption("select[name=service]", "github");
-  assert.match(await page.locator(".count").innerText(), /2 incidents/);
+  assert.equal(await page.locator(".count").innerText(), "2 incidents");
   await page.selectOption("select[name=severity]", "maintenance");
-  assert.match(await page.locator(".count").innerText(), /1 incidents/);
+  assert.equal(await page.locator(".count").innerText(), "1 incident");
   await page.selectOption("select[name=service]", "");
   await page.selectOption("select[name=severity]", "");
   await page.fill("input[name=q]", "opus");
-  assert.match(await page.locator(".count").innerText(), /1 incidents/);
+  assert.equal(await page.locator(".count").innerText(), "1 incident");
   const item = page.locator(".hist").first();
   await item.locator("summary").click();
   assert.equal(await item.locator(".timeline li").count(), 2);
@@ -154,6 +194,14 @@ test("Uptime: 90 cells per service, details on keyboard focus and hover", async 
   await row.locator(".cell").nth(50).hover();
   assert.notEqual(await row.locator(".day-detail").innerText(), detail);
   assert.match(await row.locator(".avail").innerText(), /% available/);
+  // Coverage: a partly observed day is hatched and says how much was seen; an unseen day is no data.
+  const part = row.locator(".cell.cov-part").first();
+  assert.match(await part.getAttribute("title"), /: (operational|degraded|partial outage|major outage|maintenance), Observed 62% of the day · \d+\.\d\d% available$/);
+  const full = row.locator(".cell:not(.cov-part):not(.sev-none)").first();
+  assert.doesNotMatch(await full.getAttribute("title"), /Observed/);
+  const none = row.locator(".cell.sev-none").last();
+  assert.match(await none.getAttribute("title"), /: unavailable, no data$/);
+  assert.match(await page.locator("#panel-uptime .legend").innerText(), /partly observed/);
   await assertClean(page, errors);
   await context.close();
 });
@@ -164,6 +212,8 @@ test("Settings: toggle, components, save, error shown; add a page with a preview
   await page.waitForSelector("form.settings");
   await page.locator("input[data-service=chatgpt]").check();
   await page.selectOption("#interval", "300");
+  await page.locator("input[data-setting=page_wide]").check();
+  assert.equal(await page.getByLabel(/Notify about page-wide notices/).isChecked(), true);
   const github = page.locator(".svc-row", { has: page.locator("input[data-service=github]") });
   await github.getByRole("button", { name: "Choose components" }).click();
   await github.locator("fieldset.components input").first().check();
@@ -175,6 +225,8 @@ test("Settings: toggle, components, save, error shown; add a page with a preview
   assert.equal(saved.services.find((s) => s.id === "chatgpt").enabled, true);
   assert.deepEqual(saved.services.find((s) => s.id === "github").components, ["pkgs"]);
   assert.equal(saved.notifications.quiet_hours, "22:00-07:00");
+  assert.equal(saved.notifications.page_wide, true);
+  assert.equal(saved.notifications.local_stopped, false);
   // A config the core refuses: the error is shown, in an alert.
   await page.selectOption("#threshold", "maintenance");
   await page.getByRole("button", { name: "Save" }).click();
@@ -198,7 +250,7 @@ test("live: the snapshot event updates the Now view without reload", async () =>
   const { context, page, errors } = await open();
   await page.evaluate(() => {
     const s = { checked_at: new Date().toISOString(), online: true, overall: "major_outage", services: [
-      { id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "major_outage", reachable: true, stale: false, error: null, components: [], incidents: [], since: new Date().toISOString(), fetched_at: null, checked_at: new Date().toISOString() }] };
+      { id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "major_outage", reachable: true, stale: false, error: null, components: [], incidents: [], notices: [], since: new Date().toISOString(), fetched_at: null, checked_at: new Date().toISOString() }] };
     window.__emit("snapshot", s);
   });
   assert.equal(await page.locator(".card").count(), 1);
@@ -211,8 +263,13 @@ test("French follows the system locale, and the switch changes language", async 
   const { context, page, errors } = await open({ locale: "fr-FR" });
   assert.equal(await page.locator("#tab-now").innerText(), "Maintenant");
   assert.equal(await page.getAttribute("html", "lang"), "fr");
-  assert.match(await page.locator("article", { hasText: "GitHub" }).innerText(), /panne partielle/);
-  assert.match(await page.locator("article", { hasText: "GitHub" }).innerText(), /vérifié (il\sy\sa\s1\smin|maintenant)/);
+  const gh = page.locator("article", { has: page.locator("h2", { hasText: /^GitHub$/ }) });
+  assert.match(await gh.innerText(), /panne partielle/);
+  assert.match(await gh.innerText(), /vérifié (il\sy\sa\s1\smin|maintenant)/);
+  const copilot = page.locator("article", { has: page.locator("h2", { hasText: "GitHub Copilot" }) });
+  assert.equal(await copilot.locator(".notice-label").textContent(), "Avis pour toute la page");
+  assert.equal(await gh.locator(".down-head").innerText(), "2 composants non opérationnels");
+  assert.match(await page.locator("article", { hasText: "My vendor" }).locator(".error-text").innerText(), /^Problème de configuration : /);
   await page.selectOption("#lang-switch", "en");
   assert.equal(await page.locator("#tab-now").innerText(), "Now");
   await assertClean(page, errors);
@@ -224,7 +281,7 @@ test("screenshots: each view, light/dark × en/fr", async () => {
   const made = [];
   for (const lang of ["en", "fr"]) {
     for (const scheme of ["light", "dark"]) {
-      const { context, page, errors } = await open({ locale: lang === "fr" ? "fr-FR" : "en-GB", colorScheme: scheme });
+      const { context, page, errors } = await open({ locale: lang === "fr" ? "fr-FR" : "en-GB", colorScheme: scheme, at: PINNED });
       for (const v of ["now", "history", "uptime", "settings"]) {
         await page.locator(`#tab-${v}`).click();
         await page.waitForSelector(`#panel-${v} ${v === "now" ? ".card" : v === "history" ? ".hist" : v === "uptime" ? ".bar" : "form.settings"}`);
