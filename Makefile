@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 # Debug info off: the Tauri build is 40% smaller and faster on 2 cores.
 export CARGO_PROFILE_DEV_DEBUG ?= 0
 
-.PHONY: deps ui ui-test run cli test lint unit bench package
+.PHONY: deps ui ui-test screenshots run cli test lint unit bench package
 
 deps:
 	bash scripts/install-deps.sh
@@ -32,6 +32,12 @@ unit: ui
 # vitest, then the built page in Debian's Chromium (Playwright, IPC mocked).
 ui-test: ui
 	cd ui && npm test
+
+# The window's screenshots in docs/screenshots, remade on purpose (a test run writes its own under
+# target/screenshots and never touches tracked files). The clock is pinned, so only a change of the
+# window changes the images.
+screenshots: ui
+	cd ui && VIGIE_SCREENSHOTS="$(CURDIR)/docs/screenshots" node --test --test-name-pattern=screenshots tests/e2e/
 
 test: deps lint unit ui-test
 	@if [ -x tests/e2e/run.sh ]; then tests/e2e/run.sh; fi
