@@ -6,6 +6,7 @@ mod engine;
 mod faults;
 mod fuzz;
 mod hostile;
+mod truth;
 
 use std::path::Path;
 
@@ -28,6 +29,8 @@ pub const GITHUB_MINOR: &str =
 pub const GITHUB_INCIDENTS: &str = "statuspage/github-incidents-2-resolved-2024-09-16.json";
 pub const OPENAI_WIDGET: &str = "incident-io/openai-widget-v1-summary-quiet-2026-09.json";
 pub const OPENAI_PROXY: &str = "incident-io/openai-proxy-summary-all-operational-2026-09.json";
+pub const AISTUDIO: &str =
+    "google-aistudio/aistudio-ListIncidentsHistory-50-incidents-2-open-2026-04-17.json";
 
 /// The recorded payload that answers each current-state endpoint of a platform, mounted under
 /// `prefix` on the server. Returns the service URL to configure.
@@ -71,6 +74,7 @@ pub fn mount_healthy(server: &Server, kind: Kind, prefix: &str) -> String {
             "/incidents.json",
             "google-cloud/gcp-incidents-edited-3-secret-manager-2022-07.json",
         ),
+        Kind::AiStudio => set(vigie_core::platform::aistudio::RPC_PATH, AISTUDIO),
         Kind::Feed => {
             server.set(
                 &format!("{prefix}/feed.xml"),
