@@ -386,10 +386,10 @@ impl Engine {
         Ok(plan)
     }
 
-    /// Stage 2: GET every planned URL once, conditionally, at most `CONCURRENCY` at a time.
-    pub async fn fetch(&self, plan: &Plan) -> Results {
+    /// Stage 2: GET every planned URL once, conditionally, at most `CONCURRENCY` at a time. The
+    /// future owns its inputs: it must be `Send` for `tokio::spawn`, and the store is not `Sync`.
+    pub fn fetch(&self, plan: &Plan) -> impl std::future::Future<Output = Results> + Send + 'static {
         let timeout = self.timeout;
-        // Owned inputs: the future must be Send for `tokio::spawn`, which borrowed streams defeat.
         let jobs: Vec<(String, Option<Arc<CachedResponse>>, reqwest::Client)> = plan
             .urls
             .iter()
@@ -398,14 +398,16 @@ impl Engine {
                 (u.clone(), c, self.client.clone())
             })
             .collect();
-        stream::iter(jobs)
-            .map(|(u, c, client)| async move {
-                let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
-                (u, r)
-            })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await
+        async move {
+            stream::iter(jobs)
+                .map(|(u, c, client)| async move {
+                    let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
+                    (u, r)
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await
+        }
     }
 
     /// Stage 3: is the machine offline? A vote over distinct hosts of status pages (probes are
@@ -1069,6 +1071,17 @@ mod tests {
 
     fn answer(plan: &Plan, f: impl Fn(&str) -> Result<Response, FetchError>) -> Results {
         plan.urls.iter().map(|u| (u.clone(), f(u))).collect()
+    }
+
+    /// The engine runs under `tokio::spawn` in the tray and `vigie watch`.
+    #[test]
+    fn the_run_loop_can_be_spawned() {
+        fn assert_send<T: Send>(_: &T) {}
+        let r = rig("catalog = []\n");
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let (_ctx, crx) = tokio::sync::mpsc::unbounded_channel();
+        let fut = run(r.engine, tx, crx);
+        assert_send(&fut);
     }
 
     #[tokio::test]
