@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -312,7 +311,32 @@ fn print_snapshot(snap: &Snapshot) {
 }
 
 fn print_service(s: &ServiceState, now: chrono::DateTime<Utc>) {
-    let mut line = format!("{} {:<28} {}", symbol(s.status), s.name, s.status.label());
+    for line in service_lines(s, now) {
+        outln!("{line}");
+    }
+}
+
+/// What the core's `ReadError::Config` puts in a service's error: the page was read, the config
+/// is wrong. Said as "misconfigured", never "unavailable", so nobody waits for the page to return.
+const MISCONFIGURED: &str = "service is misconfigured: ";
+
+/// Past this many, non-operational components are counted rather than listed (OpenAI's page can
+/// have twenty degraded at once).
+const MAX_COMPONENTS: usize = 12;
+
+/// The lines for one service: status, then its error, the components that are not operational
+/// (what still works is what is not listed), incidents, and page-wide notices.
+fn service_lines(s: &ServiceState, now: chrono::DateTime<Utc>) -> Vec<String> {
+    let misconfigured = s
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains(MISCONFIGURED));
+    let word = if misconfigured && s.status == Severity::Unknown {
+        "misconfigured"
+    } else {
+        s.status.label()
+    };
+    let mut line = format!("{} {:<28} {word}", symbol(s.status), s.name);
     if let Some(since) = s
         .since
         .filter(|_| s.status.is_problem() || s.status == Severity::Maintenance)
@@ -324,17 +348,58 @@ fn print_service(s: &ServiceState, now: chrono::DateTime<Utc>) {
             line.push_str(&format!(" (last read {})", ago(t, now)));
         }
     }
-    outln!("{line}");
+    let mut out = vec![line];
     if let Some(e) = &s.error {
-        outln!("    unavailable: {e}");
+        out.push(if misconfigured {
+            format!("    error: {e}")
+        } else {
+            format!("    unavailable: {e}")
+        });
+    }
+    let down: Vec<_> = s
+        .components
+        .iter()
+        .filter(|c| c.status != Severity::Operational)
+        .collect();
+    for c in down.iter().take(MAX_COMPONENTS) {
+        let group = c
+            .group
+            .as_deref()
+            .map(|g| format!(" ({g})"))
+            .unwrap_or_default();
+        out.push(format!(
+            "    {} {}{group}: {}",
+            symbol(c.status),
+            c.name,
+            c.status.label()
+        ));
+    }
+    match down.len().saturating_sub(MAX_COMPONENTS) {
+        0 => {}
+        1 => out.push("    and 1 more component not operational".into()),
+        n => out.push(format!("    and {n} more components not operational")),
     }
     for i in &s.incidents {
-        outln!("    {} [{}]", i.title, i.status);
+        out.push(format!("    {} [{}]", i.title, i.status));
         if let Some(u) = i.latest_update() {
-            let text: String = u.text.chars().take(200).collect();
-            outln!("      {}", text.replace('\n', " "));
+            out.push(format!("      {}", excerpt(&u.text)));
         }
     }
+    for i in &s.notices {
+        out.push(format!("    {} [{}] — page-wide notice", i.title, i.status));
+        if let Some(u) = i.latest_update() {
+            out.push(format!("      {}", excerpt(&u.text)));
+        }
+    }
+    out
+}
+
+/// The first 200 characters of a provider's text, on one line.
+fn excerpt(text: &str) -> String {
+    text.chars()
+        .take(200)
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect()
 }
 
 fn print_history(list: &[vigie_core::store::StoredIncident]) {
@@ -382,10 +447,14 @@ fn waybar(snap: &Snapshot) -> String {
 async fn watch(engine: Engine, json: bool) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (_ctl, crx) = tokio::sync::mpsc::unbounded_channel();
-    let task = tokio::spawn(vigie_core::poller::run(engine, tx, crx));
+    // Polled here rather than spawned: the runtime has one thread anyway, and the poller's future
+    // need not be Send (it holds the store, a SQLite connection, across awaits).
+    let poller = vigie_core::poller::run(engine, tx, crx);
+    tokio::pin!(poller);
     let mut first = true;
     loop {
         tokio::select! {
+            () = &mut poller => break,
             u = rx.recv() => match u {
                 Some(vigie_core::poller::Update::Cycle { snapshot, events }) => {
                     if first && !json {
@@ -406,9 +475,6 @@ async fn watch(engine: Engine, json: bool) {
             _ = tokio::signal::ctrl_c() => break,
         }
     }
-    task.abort();
-    // Give the task a moment to release the store.
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }
 
 fn describe(e: &Event) -> String {
@@ -443,6 +509,9 @@ fn describe(e: &Event) -> String {
         }
         Change::MaintenanceEnded { incident } => {
             format!("{t} {}: maintenance over: {}", e.name, incident.title)
+        }
+        Change::PageNotice { incident } => {
+            format!("{t} {}: page-wide notice: {}", e.name, incident.title)
         }
         Change::Unreachable { error } => {
             format!("{t} {}: status page unavailable ({error})", e.name)
@@ -484,5 +553,106 @@ fn services(cfg: &Config) {
             if watched.contains(&s.id) { "yes" } else { "" },
             s.human_url()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_core::{Component, Incident, IncidentKind, Kind};
+
+    fn state() -> ServiceState {
+        ServiceState {
+            id: "github-copilot".into(),
+            name: "GitHub Copilot".into(),
+            kind: Kind::Statuspage,
+            page_url: "https://www.githubstatus.com".into(),
+            status: Severity::Operational,
+            reachable: true,
+            stale: false,
+            error: None,
+            components: vec![],
+            incidents: vec![],
+            notices: vec![],
+            since: None,
+            fetched_at: None,
+            checked_at: None,
+            note: None,
+        }
+    }
+
+    fn component(name: &str, group: Option<&str>, status: Severity) -> Component {
+        Component {
+            id: name.to_lowercase(),
+            name: name.into(),
+            group: group.map(str::to_string),
+            status,
+        }
+    }
+
+    #[test]
+    fn lines_show_page_wide_notices_without_changing_the_status() {
+        let mut s = state();
+        s.notices.push(Incident {
+            id: "n1".into(),
+            kind: IncidentKind::Incident,
+            title: "Disruption with some GitHub services".into(),
+            status: "investigating".into(),
+            impact: Severity::Degraded,
+            started_at: None,
+            resolved_at: None,
+            url: None,
+            components: vec![],
+            updates: vec![],
+        });
+        let lines = service_lines(&s, Utc::now());
+        assert!(lines[0].ends_with("operational"), "{lines:?}");
+        assert_eq!(
+            lines[1],
+            "    Disruption with some GitHub services [investigating] — page-wide notice"
+        );
+    }
+
+    #[test]
+    fn lines_list_non_operational_components_with_group_and_count_the_rest() {
+        let mut s = state();
+        s.status = Severity::Degraded;
+        s.components = vec![
+            component("Copilot", None, Severity::Operational),
+            component("Chat", Some("APIs"), Severity::Degraded),
+        ];
+        let lines = service_lines(&s, Utc::now());
+        assert_eq!(lines[1..], ["    ▲ Chat (APIs): degraded".to_string()]);
+
+        s.components = (0..MAX_COMPONENTS + 1)
+            .map(|i| component(&format!("C{i}"), None, Severity::PartialOutage))
+            .collect();
+        let lines = service_lines(&s, Utc::now());
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("    and 1 more component not operational")
+        );
+        s.components
+            .push(component("D", None, Severity::MajorOutage));
+        let lines = service_lines(&s, Utc::now());
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("    and 2 more components not operational")
+        );
+    }
+
+    #[test]
+    fn lines_say_misconfigured_not_unavailable_for_a_config_error() {
+        let mut s = state();
+        s.status = Severity::Unknown;
+        s.reachable = false;
+        s.error = Some(format!("http://x/api/v2/summary.json: {MISCONFIGURED}components = [\"typo\"] matches none of the page's 11 components"));
+        let lines = service_lines(&s, Utc::now());
+        assert!(lines[0].ends_with("misconfigured"), "{lines:?}");
+        assert!(lines[1].starts_with("    error: http://x/"), "{lines:?}");
+        s.error = Some("http://x/: HTTP 503".into());
+        let lines = service_lines(&s, Utc::now());
+        assert!(lines[0].ends_with("unavailable"), "{lines:?}");
+        assert_eq!(lines[1], "    unavailable: http://x/: HTTP 503");
     }
 }

@@ -276,6 +276,17 @@ async fn kill_nine_during_writes_loses_nothing_committed() {
     let data = env.dir.path().join("data");
     let (mut last, mut finished, mut killed) = (0usize, 0, 0);
     let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    // How long a whole run takes on this machine now (build profile, load): the kills are spread
+    // over that, so the test keeps killing mid-way whether a run takes 10 ms or 100 ms.
+    let mut runs: Vec<std::time::Duration> = (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            assert!(env.vigie(&["check"]).status.success());
+            t.elapsed()
+        })
+        .collect();
+    runs.sort();
+    let span_us = runs[1].as_micros().max(1) as u64;
     for i in 0..100u64 {
         let flip = if i % 2 == 0 { GITHUB_MINOR } else { CLAUDE };
         server.set("/gh/api/v2/summary.json", Route::json(fixture(flip)));
@@ -287,8 +298,10 @@ async fn kill_nine_during_writes_loses_nothing_committed() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn");
-        // Spread the kills over start-up, the fetch and the write (a run takes ~20–60 ms).
-        std::thread::sleep(std::time::Duration::from_millis((i * 7919) % 70));
+        // Spread the kills over start-up, the fetch and the write: 0–120 % of a run.
+        std::thread::sleep(std::time::Duration::from_micros(
+            (i * 7919) % 120 * span_us / 100,
+        ));
         let done_before_kill = child.try_wait().expect("wait").is_some();
         let _ = child.kill();
         let status = child.wait().expect("wait");
@@ -323,5 +336,108 @@ async fn kill_nine_during_writes_loses_nothing_committed() {
     assert!(
         killed >= 20,
         "the test must actually kill runs mid-way ({killed})"
+    );
+}
+
+fn one_service(server: &Server, components: &str) -> String {
+    format!(
+        "catalog = []\n\
+         [[service]]\nid = \"gh\"\nname = \"GitHub\"\nkind = \"statuspage\"\nurl = \"{u}/gh\"\n\
+         components = {components}\n",
+        u = server.url()
+    )
+}
+
+/// The real GitHub payload where Packages is `partial_outage`: the human output names the part
+/// that is down (and not the ten that work), for `check` and for `status` from the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_and_status_list_the_components_that_are_not_operational() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(fixture(GITHUB_MINOR)),
+    );
+    let env = Env::new(&one_service(&server, "[]"));
+    let out = env.vigie(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("    ◐ Packages: partial outage\n"), "{text}");
+    assert!(
+        !text.contains("Git Operations"),
+        "operational parts are not listed: {text}"
+    );
+    server.down(true).await.expect("down");
+    let text = stdout(&env.vigie(&["status"]));
+    assert!(text.contains("    ◐ Packages: partial outage\n"), "{text}");
+}
+
+/// `components = ["typo"]` on a real page: status unknown, the error names the filter and real
+/// components, in the human output and the JSON. The command ran, so it exits 0 (the README's
+/// rule: 2 is for a config file that does not load).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_that_matches_nothing_is_shown_as_misconfigured() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(fixture(GITHUB_MINOR)),
+    );
+    let env = Env::new(&one_service(&server, "[\"typo\"]"));
+    let out = env.vigie(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("GitHub") && text.contains("misconfigured"),
+        "{text}"
+    );
+    assert!(text.contains("    error: "), "{text}");
+    assert!(
+        text.contains("components = [\"typo\"] matches none of the page's 11 components"),
+        "{text}"
+    );
+    assert!(text.contains("\"8l4ygp009s5s\" (Git Operations)"), "{text}");
+
+    let out = env.vigie(&["check", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["services"][0]["status"], "unknown");
+    assert!(v["services"][0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("service is misconfigured: components = [\"typo\"]")));
+    let text = stdout(&env.vigie(&["status"]));
+    assert!(text.contains("misconfigured"), "{text}");
+}
+
+/// A page-wide incident (one that names no component: GitHub's "Disruption with some GitHub
+/// services") on a service that watches only Copilot: listed as a notice, never colouring it.
+/// The payload is the real GitHub summary with its incident's component list emptied, which is
+/// how GitHub publishes those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_wide_incident_is_a_notice_on_a_filtered_service() {
+    let mut page: serde_json::Value =
+        serde_json::from_slice(&fixture(GITHUB_MINOR)).expect("fixture json");
+    page["incidents"][0]["components"] = serde_json::json!([]);
+    page["incidents"][0]["name"] = "Disruption with some GitHub services".into();
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(serde_json::to_vec(&page).expect("json")),
+    );
+    let env = Env::new(&one_service(&server, "[\"Copilot\"]"));
+    let out = env.vigie(&["check", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let gh = &v["services"][0];
+    assert_eq!(gh["status"], "operational", "{gh}");
+    assert_eq!(gh["incidents"], serde_json::json!([]), "{gh}");
+    assert_eq!(
+        gh["notices"][0]["title"], "Disruption with some GitHub services",
+        "{gh}"
+    );
+    let text = stdout(&env.vigie(&["status"]));
+    assert!(
+        text.contains(
+            "    Disruption with some GitHub services [investigating] — page-wide notice"
+        ),
+        "{text}"
     );
 }
