@@ -5,8 +5,9 @@
 //!   trusted as given;
 //! * components: `included[type=status_page_resource]`, grouped by their section's name;
 //!   `not_monitored` resources are skipped (they have no state to report);
-//! * incidents: `included[type=status_report]` whose `aggregate_state` is not `resolved`.
-//!   `ends_at` stays null on resolved reports, so it is never used to decide openness.
+//! * incidents: `included[type=status_report]` whose `aggregate_state` is not `resolved`; resolved
+//!   ones (the page's recent history) go to `past`. `ends_at` stays null on resolved reports, so it
+//!   is never used to decide openness; their end is `ends_at`, else their last update.
 //!   Their `status_update`s (linked by relationship or by `status_report_id`) become the updates.
 
 use std::collections::HashMap;
@@ -100,16 +101,16 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
         .collect();
 
     let updates: Vec<&Value> = of_type("status_update").collect();
-    let incidents = of_type("status_report")
+    let (past, incidents): (Vec<Incident>, Vec<Incident>) = of_type("status_report")
         .filter_map(|r| report(r, &updates))
-        .collect();
+        .partition(Incident::is_resolved);
 
     Ok(Reading {
         status,
         components,
         incidents,
         notices: Vec::new(),
-        past: Vec::new(),
+        past,
         note,
     })
 }
@@ -119,53 +120,37 @@ fn report(r: &Value, all_updates: &[&Value]) -> Option<Incident> {
     let state = attr_str(r, "aggregate_state")
         .map(|s| s.to_lowercase())
         .unwrap_or_default();
-    if state == "resolved" || crate::model::is_closed_word(&state) {
-        return None;
-    }
+    let closed = crate::model::is_closed_word(&state);
+    let mine = linked_updates(r, &id, all_updates);
     let is_maintenance = attr_str(r, "report_type")
         .is_some_and(|t| t.eq_ignore_ascii_case("maintenance"))
         || state == "maintenance";
     let (kind, impact) = if is_maintenance {
         (IncidentKind::Maintenance, Severity::Maintenance)
     } else {
-        // An open report with no or an unknown state word is still a problem: say degraded.
-        let s = Severity::from_component_word(&state)
+        // Open: its state word; over: the worst word its updates gave. No or unknown words on a
+        // report are still a problem: say degraded.
+        let worst = if closed {
+            mine.iter()
+                .filter_map(|u| update_word(u))
+                .filter_map(|w| Severity::from_component_word(&w))
+                .max()
+        } else {
+            Severity::from_component_word(&state)
+        };
+        let s = worst
             .filter(|s| s.is_problem())
             .unwrap_or(Severity::Degraded);
         (IncidentKind::Incident, s)
     };
     let a = r.get("attributes");
-    let components = a
-        .and_then(|a| a.get("affected_resources"))
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(|x| x.get("status_page_resource_id").and_then(id_str))
-                .collect()
-        })
-        .unwrap_or_default();
+    let components = ids_in(
+        a.and_then(|a| a.get("affected_resources")),
+        "status_page_resource_id",
+    );
 
-    let linked: Vec<String> = r
-        .get("relationships")
-        .and_then(|x| x.get("status_updates"))
-        .and_then(|x| x.get("data"))
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(|x| x.get("id").and_then(id_str))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut updates: Vec<IncidentUpdate> = all_updates
+    let mut updates: Vec<IncidentUpdate> = mine
         .iter()
-        .filter(|u| {
-            let uid = u.get("id").and_then(id_str);
-            let parent = u
-                .get("attributes")
-                .and_then(|a| a.get("status_report_id"))
-                .and_then(id_str);
-            uid.is_some_and(|x| linked.contains(&x)) || parent.as_deref() == Some(id.as_str())
-        })
         .filter_map(|u| {
             let text = attr_str(u, "message").map(|m| text::tidy(&m))?;
             Some(IncidentUpdate {
@@ -179,6 +164,12 @@ fn report(r: &Value, all_updates: &[&Value]) -> Option<Incident> {
         })
         .collect();
     updates.sort_by_key(|u| u.at);
+    // `ends_at` is often null even when resolved: then the last update is the end.
+    let resolved_at = closed.then(|| {
+        a.and_then(|a| a.get("ends_at"))
+            .and_then(time::from_json)
+            .or_else(|| updates.iter().filter_map(|u| u.at).max())
+    });
 
     Some(Incident {
         title: attr_str(r, "title").unwrap_or_else(|| id.clone()),
@@ -187,11 +178,43 @@ fn report(r: &Value, all_updates: &[&Value]) -> Option<Incident> {
         status: state,
         impact,
         started_at: a.and_then(|a| a.get("starts_at")).and_then(time::from_json),
-        resolved_at: None,
+        resolved_at: resolved_at.flatten(),
         url: None,
         components,
         updates,
     })
+}
+
+/// The report's updates, linked by relationship or by their `status_report_id`.
+fn linked_updates<'a>(r: &Value, id: &str, all: &[&'a Value]) -> Vec<&'a Value> {
+    let linked = ids_in(
+        r.get("relationships")
+            .and_then(|x| x.get("status_updates"))
+            .and_then(|x| x.get("data")),
+        "id",
+    );
+    all.iter()
+        .copied()
+        .filter(|u| {
+            let uid = u.get("id").and_then(id_str);
+            let parent = u
+                .get("attributes")
+                .and_then(|a| a.get("status_report_id"))
+                .and_then(id_str);
+            uid.is_some_and(|x| linked.contains(&x)) || parent.as_deref() == Some(id)
+        })
+        .collect()
+}
+
+/// The `key` ids of a JSON:API list (absent or not a list: none).
+fn ids_in(list: Option<&Value>, key: &str) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| x.get(key).and_then(id_str))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// An update has no lifecycle word of its own, only per-resource states: keep the worst one.
@@ -244,6 +267,13 @@ mod tests {
         assert!(
             r.incidents.is_empty(),
             "resolved report with ends_at null must not count as open"
+        );
+        assert_eq!(r.past.len(), 1, "it is history");
+        let p = &r.past[0];
+        assert!(p.is_resolved());
+        assert!(
+            p.resolved_at.is_some(),
+            "ends_at null: the last update ends it"
         );
         assert_eq!(r.note, None);
     }
@@ -302,6 +332,13 @@ mod tests {
         assert_eq!(m.kind, IncidentKind::Maintenance);
         assert_eq!(m.impact, Severity::Maintenance);
         assert!(m.updates.is_empty());
+        assert_eq!(r.past.len(), 1);
+        assert_eq!(r.past[0].id, "502");
+        assert_eq!(
+            r.past[0].resolved_at, None,
+            "no end and no update: unknown end"
+        );
+        assert!(r.past[0].is_resolved(), "the state word says it is over");
     }
 
     #[test]

@@ -22,16 +22,36 @@ use crate::model::{is_closed_word, Incident, IncidentKind, IncidentUpdate, Readi
 use crate::platform::{looks_like_html, strip_bom, ReadError};
 use crate::text;
 
-/// Current state: open entries are the active incidents (scheduled, not started maintenances are not).
-pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
+/// Current state and history in one read: open entries are the active incidents (scheduled, not
+/// started maintenances are not), closed ones are `past`. With `keywords` (a service's `match`), an
+/// entry counts only when its title, text or categories contain one of them, case-insensitive: the
+/// Azure feed lists every Azure service and Vigie watches only OpenAI's.
+pub fn read(body: &[u8], keywords: &[String]) -> Result<Reading, ReadError> {
     let parsed = parse(body)?;
     let mut reading = Reading {
         status: Severity::Operational,
         ..Reading::default()
     };
+    let words: Vec<String> = keywords
+        .iter()
+        .map(|k| k.trim().to_lowercase())
+        .filter(|k| !k.is_empty())
+        .collect();
     let mut no_severity = false;
-    for (inc, stated) in parsed {
-        if inc.is_resolved() || inc.status == "scheduled" {
+    for Entry {
+        incident: inc,
+        stated,
+        haystack,
+    } in parsed
+    {
+        if !words.is_empty() && !words.iter().any(|w| haystack.contains(w.as_str())) {
+            continue;
+        }
+        if inc.is_resolved() {
+            reading.past.push(inc);
+            continue;
+        }
+        if inc.status == "scheduled" {
             continue;
         }
         no_severity |= !stated;
@@ -46,11 +66,43 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
 
 /// Every entry as an incident, closed ones included, merged by guid/id.
 pub fn entries(body: &[u8]) -> Result<Vec<Incident>, ReadError> {
-    Ok(parse(body)?.into_iter().map(|(i, _)| i).collect())
+    Ok(parse(body)?.into_iter().map(|e| e.incident).collect())
 }
 
-/// Entries with "did the feed state a severity?".
-fn parse(body: &[u8]) -> Result<Vec<(Incident, bool)>, ReadError> {
+/// One feed entry (all copies of a guid merged).
+struct Entry {
+    incident: Incident,
+    /// Did the feed state a severity?
+    stated: bool,
+    /// Lower-case title, text and categories, for keyword matching.
+    haystack: String,
+}
+
+/// The id one incident has through every endpoint of its page: feeds write a URL where the APIs
+/// write a bare id. incident.io's Atom `https://status.openai.com//incidents/<ULID>` (double slash)
+/// is the proxy's `<ULID>`; Statuspage's RSS guid `…/incidents/<code>` and its Atom entry's link
+/// are incidents.json's `<code>` (its Atom `<id>` is an opaque `tag:`, so the link decides).
+/// Anything else (xAI `INC…`, Azure slugs) is kept as written.
+pub fn incident_id(id: &str, link: Option<&str>) -> String {
+    [Some(id), link]
+        .into_iter()
+        .flatten()
+        .find_map(incidents_path_id)
+        .unwrap_or_else(|| id.trim().to_string())
+}
+
+/// `<token>` of an `http(s)://host/…/incidents/<token>` URL.
+fn incidents_path_id(url: &str) -> Option<String> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return None;
+    }
+    let path = url.split(['?', '#']).next()?.trim_end_matches('/');
+    let (_, token) = path.rsplit_once("/incidents/")?;
+    (!token.is_empty() && !token.contains('/')).then(|| token.to_string())
+}
+
+fn parse(body: &[u8]) -> Result<Vec<Entry>, ReadError> {
     let body = strip_bom(body);
     let xml = std::str::from_utf8(body).map_err(|e| {
         if looks_like_html(body) {
@@ -77,18 +129,18 @@ fn parse(body: &[u8]) -> Result<Vec<(Incident, bool)>, ReadError> {
             )))
         }
     };
-    let mut out: Vec<(Incident, bool)> = Vec::new();
+    let mut out: Vec<Entry> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for node in root
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == item_name)
     {
-        let (inc, stated) = entry(node);
-        match by_key.get(&inc.id) {
-            Some(&at) => merge(&mut out[at], inc, stated),
+        let e = entry(node);
+        match by_key.get(&e.incident.id) {
+            Some(&at) => merge(&mut out[at], e),
             None => {
-                by_key.insert(inc.id.clone(), out.len());
-                out.push((inc, stated));
+                by_key.insert(e.incident.id.clone(), out.len());
+                out.push(e);
             }
         }
     }
@@ -96,8 +148,15 @@ fn parse(body: &[u8]) -> Result<Vec<(Incident, bool)>, ReadError> {
 }
 
 /// The same guid again (xAI: one copy per component): unite components, keep the worst impact.
-fn merge(into: &mut (Incident, bool), other: Incident, stated: bool) {
-    let (inc, into_stated) = into;
+fn merge(into: &mut Entry, other: Entry) {
+    let Entry {
+        incident: other,
+        stated,
+        haystack,
+    } = other;
+    into.haystack.push('\n');
+    into.haystack.push_str(&haystack);
+    let (inc, into_stated) = (&mut into.incident, &mut into.stated);
     for c in other.components {
         if !inc.components.contains(&c) {
             inc.components.push(c);
@@ -174,7 +233,7 @@ fn link(node: Node<'_, '_>) -> Option<String> {
         })
 }
 
-fn entry(node: Node<'_, '_>) -> (Incident, bool) {
+fn entry(node: Node<'_, '_>) -> Entry {
     let raw_title = child_text(node, "title").unwrap_or_default();
     let mut title = text::html_to_text(&raw_title).replace('\n', " ");
     let url = link(node);
@@ -297,10 +356,18 @@ fn entry(node: Node<'_, '_>) -> (Incident, bool) {
         .min()
         .or(published)
         .or(updated);
-    let id = child_text(node, "guid")
+    let raw_id = child_text(node, "guid")
         .or_else(|| child_text(node, "id"))
         .or_else(|| url.clone())
         .unwrap_or_else(|| title.clone());
+    let id = incident_id(&raw_id, url.as_deref());
+    let haystack = [title.as_str(), plain.as_str()]
+        .into_iter()
+        .chain(categories.iter().map(String::as_str))
+        .chain(components.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
 
     let inc = Incident {
         id,
@@ -318,7 +385,11 @@ fn entry(node: Node<'_, '_>) -> (Incident, bool) {
         components,
         updates,
     };
-    (inc, stated)
+    Entry {
+        incident: inc,
+        stated,
+        haystack,
+    }
 }
 
 const LIFECYCLE: [&str; 7] = [
@@ -480,7 +551,8 @@ mod tests {
         let all = entries(GITHUB_ATOM).expect("parses");
         assert_eq!(all.len(), 4);
         let first = &all[0];
-        assert_eq!(first.id, "tag:www.githubstatus.com,2005:Incident/31343987");
+        // The Atom id is an opaque tag: the link gives incidents.json's code.
+        assert_eq!(first.id, "ktdr5t0xwnhp");
         assert_eq!(first.title, "Incident with Grok Copilot AI Model Provider");
         assert_eq!(first.status, "resolved");
         assert!(first.is_resolved());
@@ -508,9 +580,10 @@ mod tests {
         assert_eq!(all[2].updates.len(), 6);
         assert!(all[2].updates.iter().any(|u| u.status == "monitoring"));
 
-        let reading = read(GITHUB_ATOM).expect("reads");
+        let reading = read(GITHUB_ATOM, &[]).expect("reads");
         assert_eq!(reading.status, Severity::Operational);
         assert!(reading.incidents.is_empty());
+        assert_eq!(reading.past.len(), 4, "closed entries are history");
     }
 
     #[test]
@@ -523,21 +596,18 @@ mod tests {
             assert_eq!(r.status, "resolved");
             assert_eq!(r.updates.len(), a.updates.len());
             assert_eq!(r.updates, a.updates);
-            assert_eq!(r.id, r.url.clone().unwrap_or_default());
+            assert_eq!(r.id, a.id, "one incident, one id through both feeds");
         }
+        assert_eq!(rss[0].id, "ktdr5t0xwnhp");
         assert_eq!(
-            rss[0].id,
-            "https://www.githubstatus.com/incidents/ktdr5t0xwnhp"
-        );
-        assert_eq!(
-            read(GITHUB_RSS).expect("reads").status,
+            read(GITHUB_RSS, &[]).expect("reads").status,
             Severity::Operational
         );
     }
 
     #[test]
     fn azure_empty_channel_is_operational() {
-        let r = read(AZURE_EMPTY).expect("reads");
+        let r = read(AZURE_EMPTY, &[]).expect("reads");
         assert_eq!(r.status, Severity::Operational);
         assert!(r.incidents.is_empty() && r.components.is_empty());
         assert!(entries(AZURE_EMPTY).expect("parses").is_empty());
@@ -550,7 +620,7 @@ mod tests {
           <description>Starting at 14:00 UTC customers may see errors.</description>
           <pubDate>Wed, 23 Sep 2026 15:42:00 Z</pubDate>
           <guid isPermaLink="false">AZ-1</guid></item></channel></rss>"#;
-        let r = read(xml).expect("reads");
+        let r = read(xml, &[]).expect("reads");
         assert_eq!(r.status, Severity::Degraded);
         assert_eq!(r.incidents.len(), 1);
         assert_eq!(r.incidents[0].status, "active");
@@ -589,7 +659,7 @@ mod tests {
         assert!(all[1].is_resolved());
         assert_eq!(all[1].components, ["Global (api.x.ai)"]);
 
-        let r = read(XAI.as_bytes()).expect("reads");
+        let r = read(XAI.as_bytes(), &[]).expect("reads");
         assert_eq!(r.status, Severity::MajorOutage);
         assert_eq!(r.incidents.len(), 1);
         assert!(r.note.is_none());
@@ -630,7 +700,7 @@ mod tests {
         assert_eq!(old.status, "resolved");
         assert_eq!(old.resolved_at, at("2026-09-01T19:05:46.393Z"));
         assert_eq!(old.impact, Severity::Operational);
-        let r = read(INCIDENT_IO_ATOM.as_bytes()).expect("reads");
+        let r = read(INCIDENT_IO_ATOM.as_bytes(), &[]).expect("reads");
         assert_eq!(r.status, Severity::MajorOutage);
         assert_eq!(r.incidents.len(), 1);
     }
@@ -641,7 +711,7 @@ mod tests {
           <item><title>Done</title><guid>g1</guid>
           <description>&lt;p&gt;&lt;small&gt;Jan &lt;var&gt;2&lt;/var&gt;, &lt;var&gt;10:00&lt;/var&gt; UTC&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Resolved&lt;/strong&gt; - fixed&lt;/p&gt;&lt;p&gt;&lt;small&gt;Dec &lt;var&gt;31&lt;/var&gt;, &lt;var&gt;23:00&lt;/var&gt; UTC&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Investigating&lt;/strong&gt; - looking&lt;/p&gt;</description>
           <pubDate>Fri, 02 Jan 2026 10:00:00 +0000</pubDate></item></channel></rss>"#;
-        let r = read(xml).expect("reads");
+        let r = read(xml, &[]).expect("reads");
         assert_eq!(r.status, Severity::Operational);
         assert!(r.incidents.is_empty());
         let all = entries(xml).expect("parses");
@@ -661,7 +731,7 @@ mod tests {
           <entry><id>s</id><title>Later</title><published>2026-09-03T14:17:00Z</published>
             <content type="html">&lt;strong&gt;Scheduled&lt;/strong&gt; - soon</content></entry>
         </feed>"#;
-        let r = read(xml).expect("reads");
+        let r = read(xml, &[]).expect("reads");
         assert_eq!(r.incidents.len(), 2);
         assert_eq!(r.incidents[0].impact, Severity::Degraded);
         assert_eq!(r.incidents[1].kind, IncidentKind::Maintenance);
@@ -679,6 +749,144 @@ mod tests {
         assert!(!all[0].is_resolved());
     }
 
+    const XAI_19: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/xai-status-feed-rss-19-items-2026-10-07.xml"
+    ));
+    const OPENAI_ATOM: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/openai-incidentio-feed-atom-4-entries-2026-09-03.xml"
+    ));
+    const AZURE_WEST_US: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/azure-status-rss-1-item-west-us-networking-2026-07-23.xml"
+    ));
+    const AZURE_FRONT_DOOR: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/azure-status-rss-1-item-front-door-42-categories-2025-10-29.xml"
+    ));
+    const AZURE_CROWDSTRIKE: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/azure-status-rss-1-item-crowdstrike-no-categories-2024-07-21.xml"
+    ));
+    const AZURE_OPENAI: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/feeds/azure-status-rss-1-item-openai-EDITED-2026-07-23.xml"
+    ));
+
+    #[test]
+    fn xai_19_items_are_6_incidents_all_in_past() {
+        let r = read(XAI_19, &[]).expect("reads");
+        assert_eq!(r.status, Severity::Operational);
+        assert!(r.incidents.is_empty(), "every item says RESOLVED");
+        let mut ids: Vec<&str> = r.past.iter().map(|i| i.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(
+            ids,
+            [
+                "INC578e0bc8",
+                "INC5a3245c3",
+                "INC698e276c",
+                "INC72f6dd00",
+                "ps_d022a635bce02f4a",
+                "ps_f64984fa7d669b08"
+            ],
+            "one incident per guid"
+        );
+        assert!(r.past.iter().all(Incident::is_resolved));
+        assert!(r.past.iter().all(|i| i.resolved_at.is_some()));
+        let big = r
+            .past
+            .iter()
+            .find(|i| i.id == "INC72f6dd00")
+            .expect("8 copies");
+        assert!(big.components.len() > 1, "{:?}", big.components);
+    }
+
+    #[test]
+    fn ids_are_the_apis_ids() {
+        let table: [(&str, Option<&str>, &str); 7] = [
+            (
+                "https://status.openai.com//incidents/01M1KWEDH417T2CF44YYHZDFCR",
+                None,
+                "01M1KWEDH417T2CF44YYHZDFCR",
+            ),
+            (
+                "https://status.openai.com/incidents/01M1KWEDH417T2CF44YYHZDFCR/",
+                None,
+                "01M1KWEDH417T2CF44YYHZDFCR",
+            ),
+            (
+                "tag:www.githubstatus.com,2005:Incident/31343987",
+                Some("https://www.githubstatus.com/incidents/ktdr5t0xwnhp"),
+                "ktdr5t0xwnhp",
+            ),
+            (
+                "https://www.githubstatus.com/incidents/ktdr5t0xwnhp?u=1",
+                None,
+                "ktdr5t0xwnhp",
+            ),
+            (
+                "INC578e0bc8",
+                Some("https://status.x.ai/api-global/INC578e0bc8"),
+                "INC578e0bc8",
+            ),
+            (
+                "azure-front-door-connectivity-issues",
+                Some("https://status.azure.com/en-us/status/"),
+                "azure-front-door-connectivity-issues",
+            ),
+            (
+                "https://example.com/incidents/",
+                None,
+                "https://example.com/incidents/",
+            ),
+        ];
+        for (id, link, want) in table {
+            assert_eq!(incident_id(id, link), want, "{id}");
+        }
+        let all = entries(OPENAI_ATOM).expect("parses");
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[0].id, "01M1KWEDH417T2CF44YYHZDFCR");
+        assert!(all.iter().all(|i| !i.id.contains('/')));
+    }
+
+    #[test]
+    fn keywords_keep_only_matching_items() {
+        let azure = |body: &[u8], words: &[&str]| {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            read(body, &words).expect("reads")
+        };
+        let watch = ["OpenAI", "AI Foundry"];
+        // Real Azure items about other services: not ours, whether open or past.
+        for body in [AZURE_WEST_US, AZURE_FRONT_DOOR, AZURE_CROWDSTRIKE] {
+            let all = azure(body, &[]);
+            assert_eq!(all.incidents.len() + all.past.len(), 1);
+            let ours = azure(body, &watch);
+            assert_eq!(ours.status, Severity::Operational);
+            assert!(ours.incidents.is_empty() && ours.past.is_empty());
+        }
+        assert_eq!(azure(AZURE_WEST_US, &[]).status, Severity::Degraded);
+        // The same item naming Azure OpenAI (a category) counts, case-insensitive.
+        let ours = azure(AZURE_OPENAI, &["openai", "AI Foundry"]);
+        assert_eq!(ours.status, Severity::Degraded);
+        assert_eq!(ours.incidents.len(), 1);
+        assert!(ours.note.is_some_and(|n| n.contains("no severity")));
+        // A word in the text only.
+        assert_eq!(azure(AZURE_WEST_US, &["west us region"]).incidents.len(), 1);
+        // Past entries are filtered too.
+        let xai = azure(XAI_19, &["grok.com"]);
+        assert!(
+            !xai.past.is_empty() && xai.past.len() < 6,
+            "{}",
+            xai.past.len()
+        );
+        assert!(
+            azure(XAI_19, &["  "]).past.len() == 6,
+            "blank words are ignored"
+        );
+    }
+
     type Expect = fn(&ReadError) -> bool;
 
     #[test]
@@ -694,7 +902,7 @@ mod tests {
             (b"\xff\xfe\x00<", |e| matches!(e, ReadError::Xml(_))),
         ];
         for (body, ok) in cases {
-            let e = read(body).expect_err("must fail");
+            let e = read(body, &[]).expect_err("must fail");
             assert!(ok(&e), "{e:?} for {:?}", String::from_utf8_lossy(body));
         }
     }
@@ -703,7 +911,7 @@ mod tests {
     fn every_truncation_is_an_error_or_a_reading() {
         for body in [GITHUB_ATOM, GITHUB_RSS, AZURE_EMPTY, XAI.as_bytes()] {
             for n in (0..body.len()).step_by(53) {
-                let _ = read(&body[..n]);
+                let _ = read(&body[..n], &[]);
                 let _ = entries(&body[..n]);
             }
         }
@@ -717,7 +925,7 @@ mod tests {
             b"<rss><channel><item><description>&lt;strong&gt;&lt;/strong&gt;&lt;li&gt;(x)&lt;li&gt;a (</description></item></channel></rss>",
             b"<rss><channel><item><title>[] x</title><description>&lt;small&gt;Feb 30, 99:99 UTC&lt;/small&gt;&lt;strong&gt;Update&lt;/strong&gt;</description></item></channel></rss>",
         ] {
-            let _ = read(body).expect("reads");
+            let _ = read(body, &[]).expect("reads");
         }
     }
 }

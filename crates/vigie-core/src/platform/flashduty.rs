@@ -384,7 +384,10 @@ mod tests {
             );
             assert_eq!(r.components[0].name, "API 服务 (API Service)");
             assert_eq!(r.components[0].group, None);
-            assert_eq!(crate::platform::rolled(crate::platform::Kind::Flashduty, r), Severity::Operational);
+            assert_eq!(
+                crate::platform::rolled(crate::platform::Kind::Flashduty, r),
+                Severity::Operational
+            );
         }
     }
 
@@ -459,7 +462,10 @@ mod tests {
         assert_eq!(i.components, [API]);
         assert_eq!(i.updates[0].text, "调查中\n\nInvestigating");
         assert_eq!(i.updates[1].status, "identified");
-        assert_eq!(crate::platform::rolled(crate::platform::Kind::Flashduty, r.clone()), Severity::MajorOutage);
+        assert_eq!(
+            crate::platform::rolled(crate::platform::Kind::Flashduty, r.clone()),
+            Severity::MajorOutage
+        );
 
         let r = read(&open_doc("partial_outage")).expect("parses");
         assert_eq!(r.incidents[0].impact, Severity::PartialOutage);

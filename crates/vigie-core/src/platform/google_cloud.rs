@@ -2,7 +2,11 @@
 //! which has the same schema: `incidents.json`, an array of every recent incident, open or closed.
 //!
 //! There is no page word and no "all clear" field: an incident is open when `end` is absent or null,
-//! and the page is operational when no open incident names the watched product. Impact comes from
+//! and the page is operational when no open incident names the watched product. An incident with
+//! `end` set is over whatever its last update says, and goes to `past` (the document is the page's
+//! history too). A location filter keeps incidents whose current or previous locations include a
+//! watched one, or `global` (every region); an incident that names no location is kept, since it
+//! may concern any. Impact comes from
 //! the latest update's status (falling back to `status_impact`): `SERVICE_OUTAGE` → major outage,
 //! `SERVICE_DISRUPTION` → degraded (partial outage when `severity` is high), `SERVICE_INFORMATION` →
 //! informational. Text is plain (GCP) or light markdown (Workspace); updates are listed newest first
@@ -21,16 +25,18 @@ pub fn endpoints(base: &str) -> Vec<String> {
     vec![format!("{base}/incidents.json")]
 }
 
-/// Parse `incidents.json`, keeping the open incidents of `product` (all products when `None`).
+/// Parse `incidents.json`, keeping the incidents of `product` (all products when `None`).
 /// Links are built on [`DEFAULT_BASE`]; use [`read_with_base`] for the Workspace dashboard.
 pub fn read(body: &[u8], product: Option<&str>) -> Result<Reading, ReadError> {
-    read_with_base(body, product, DEFAULT_BASE)
+    read_with_base(body, product, &[], DEFAULT_BASE)
 }
 
-/// [`read`], with the page's base URL for incident links (`{base}/incidents/{id}`).
+/// [`read`], for the `locations` watched (empty = all), with the page's base URL for incident
+/// links (`{base}/incidents/{id}`).
 pub fn read_with_base(
     body: &[u8],
     product: Option<&str>,
+    locations: &[String],
     base: &str,
 ) -> Result<Reading, ReadError> {
     let doc = json(body)?;
@@ -48,6 +54,7 @@ pub fn read_with_base(
 
     let mut seen_product = false;
     let mut incidents = Vec::new();
+    let mut past = Vec::new();
     for inc in list {
         if let Some(p) = product {
             if !names_product(inc, p) {
@@ -55,15 +62,20 @@ pub fn read_with_base(
             }
             seen_product = true;
         }
-        let open = matches!(inc.get("end"), None | Some(Value::Null))
-            || inc
-                .get("end")
-                .and_then(Value::as_str)
-                .is_some_and(|s| s.trim().is_empty());
-        if !open || !inc.is_object() {
+        if !inc.is_object() || !in_locations(inc, locations) {
             continue;
         }
-        if let Some(i) = incident(inc, base) {
+        let end = inc.get("end").and_then(time::from_json);
+        let Some(mut i) = incident(inc, base) else {
+            continue;
+        };
+        if end.is_some() {
+            // Over: its last word is usually AVAILABLE; history wants how bad it was.
+            i.impact = declared_impact(inc).unwrap_or(i.impact);
+            i.resolved_at = end;
+            i.status = "resolved".into();
+            past.push(i);
+        } else {
             incidents.push(i);
         }
     }
@@ -79,9 +91,34 @@ pub fn read_with_base(
         components: Vec::new(),
         incidents,
         notices: Vec::new(),
-        past: Vec::new(),
+        past,
         note,
     })
+}
+
+/// Does the incident concern one of `watched` locations? `global` is every region; an incident that
+/// names no location at all may concern any.
+fn in_locations(inc: &Value, watched: &[String]) -> bool {
+    let watched: Vec<&str> = watched
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if watched.is_empty() {
+        return true;
+    }
+    let named: Vec<&str> = [
+        "currently_affected_locations",
+        "previously_affected_locations",
+    ]
+    .iter()
+    .flat_map(|k| super::array(inc, k))
+    .filter_map(|l| super::str_of(l, "id"))
+    .collect();
+    named.is_empty()
+        || named.iter().any(|n| {
+            n.eq_ignore_ascii_case("global") || watched.iter().any(|w| w.eq_ignore_ascii_case(n))
+        })
 }
 
 fn names_product(inc: &Value, product: &str) -> bool {
@@ -176,6 +213,14 @@ fn incident(inc: &Value, base: &str) -> Option<Incident> {
     })
 }
 
+fn declared_impact(inc: &Value) -> Option<Severity> {
+    let high = super::str_of(inc, "severity").is_some_and(|s| s.eq_ignore_ascii_case("high"));
+    impact_of(
+        &super::str_of(inc, "status_impact")?.to_ascii_uppercase(),
+        high,
+    )
+}
+
 fn impact_of(word: &str, high: bool) -> Option<Severity> {
     Some(match word {
         "SERVICE_OUTAGE" => Severity::MajorOutage,
@@ -232,7 +277,21 @@ mod tests {
     fn fixture_open_outage_for_secret_manager() {
         let r = read(GCP, Some(SECRET_MANAGER)).expect("fixture parses");
         assert_eq!(r.status, Severity::Operational, "page level: no page word");
-        assert_eq!(r.incidents.len(), 1, "two closed incidents ignored");
+        assert_eq!(r.incidents.len(), 1, "two closed incidents are history");
+        assert_eq!(r.past.len(), 2);
+        assert!(r
+            .past
+            .iter()
+            .all(|p| p.is_resolved() && p.status == "resolved"));
+        assert_eq!(
+            r.past[0].resolved_at.map(|t| t.to_rfc3339()),
+            Some("2022-07-10T15:47:00+00:00".into())
+        );
+        assert_eq!(
+            r.past[0].impact,
+            Severity::Degraded,
+            "status_impact, not AVAILABLE"
+        );
         let i = &r.incidents[0];
         assert_eq!(i.id, "mLBHeCxhRia17anXCSX1");
         assert_eq!(
@@ -272,6 +331,7 @@ mod tests {
         let r = read(GCP, Some(CLOUD_SQL)).expect("parses");
         assert_eq!(r.status, Severity::Operational);
         assert!(r.incidents.is_empty());
+        assert_eq!(r.past.len(), 1);
         assert_eq!(r.note, None);
         // Unknown product: operational, with a hint that the id may be wrong.
         let r = read(GCP, Some("nope")).expect("parses");
@@ -322,6 +382,7 @@ mod tests {
         let r = read_with_base(
             doc,
             Some("prPt"),
+            &[],
             "https://www.google.com/appsstatus/dashboard/",
         )
         .expect("parses");
@@ -347,6 +408,65 @@ mod tests {
             crate::platform::rolled(crate::platform::Kind::GoogleCloud, r),
             Severity::Operational
         );
+    }
+
+    #[test]
+    fn end_set_is_resolved_whatever_the_last_words() {
+        let doc = br#"[{"id":"e","begin":"2026-09-20T05:00:00+00:00","end":"2026-09-20T07:00:00+00:00",
+          "status_impact":"SERVICE_OUTAGE","most_recent_update":{"status":"SERVICE_OUTAGE","text":"still bad?"},
+          "affected_products":[{"title":"Vertex Gemini API","id":"Z0FZJAMvEB4j3NbCJs6B"}]}]"#;
+        let r = read(doc, Some("Z0FZJAMvEB4j3NbCJs6B")).expect("parses");
+        assert!(r.incidents.is_empty());
+        assert_eq!(r.past.len(), 1);
+        assert!(r.past[0].is_resolved());
+        assert_eq!(r.past[0].impact, Severity::MajorOutage);
+        assert_eq!(
+            crate::platform::rolled(crate::platform::Kind::GoogleCloud, r),
+            Severity::Operational
+        );
+    }
+
+    #[test]
+    fn location_filter() {
+        let locs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let ids = |r: &Reading| {
+            let mut v: Vec<String> = r
+                .incidents
+                .iter()
+                .chain(&r.past)
+                .map(|i| i.id.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let doc = br#"[
+          {"id":"west","currently_affected_locations":[{"title":"Iowa (us-central1)","id":"us-central1"}],
+           "previously_affected_locations":[],"status_impact":"SERVICE_DISRUPTION"},
+          {"id":"was-east","end":"2026-01-01T00:00:00+00:00","currently_affected_locations":[],
+           "previously_affected_locations":[{"title":"South Carolina (us-east1)","id":"us-east1"}]},
+          {"id":"global","currently_affected_locations":[{"title":"Global","id":"global"}]},
+          {"id":"nowhere","currently_affected_locations":[],"previously_affected_locations":null}]"#;
+        // (watched, incidents kept): global and unlocated incidents concern every location.
+        let table: [(&[&str], &[&str]); 4] = [
+            (&[], &["global", "nowhere", "was-east", "west"]),
+            (&["us-central1"], &["global", "nowhere", "west"]),
+            (&["US-EAST1", " "], &["global", "nowhere", "was-east"]),
+            (&["europe-west4"], &["global", "nowhere"]),
+        ];
+        for (watched, want) in table {
+            let r = read_with_base(doc, None, &locs(watched), DEFAULT_BASE).expect("parses");
+            assert_eq!(ids(&r), want, "{watched:?}");
+        }
+        // The recorded incidents: the open one was in europe-west2 only.
+        let r = read_with_base(
+            GCP,
+            Some(SECRET_MANAGER),
+            &locs(&["europe-west1"]),
+            DEFAULT_BASE,
+        )
+        .expect("parses");
+        assert!(r.incidents.is_empty());
+        assert_eq!(r.past.len(), 2, "both closed ones list `global`");
     }
 
     #[test]

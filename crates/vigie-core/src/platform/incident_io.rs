@@ -10,6 +10,11 @@
 //! current_status}]}`), so both are read, and the same incident from both bodies is merged by id.
 //! There is no page-level word: the page level is the worst of what the components and open
 //! incidents say. The compat `/api/v2` layer is not used: it drops components and groups.
+//!
+//! Some pages answer 404 on the widget API (it is opt-in per page): the widget is an optional
+//! endpoint, the poller then passes an empty body, and the proxy alone (which lists ongoing
+//! incidents and maintenances too) is read. Ids are the bare ULIDs everywhere: the history feed's
+//! `https://<page>//incidents/<ULID>` is normalised by [`feed::incident_id`].
 
 use std::collections::HashMap;
 
@@ -48,9 +53,17 @@ pub fn read_history(body: &[u8]) -> Result<Vec<Incident>, ReadError> {
     feed::entries(body)
 }
 
+/// The widget endpoint (index 0) may be missing on a page: see [`read`].
+pub const OPTIONAL_WIDGET: usize = 0;
+
 /// Widget summary + proxy summary → components with statuses, ongoing incidents, maintenances.
+/// An empty widget body (the page has no widget API) reads the proxy alone.
 pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
-    let w = json(widget)?;
+    let w = if widget.trim_ascii().is_empty() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        json(widget)?
+    };
     let p = json(proxy)?;
     if !w.is_object() {
         return Err(ReadError::Shape(
@@ -480,7 +493,12 @@ mod tests {
             ["APIs", "Ads Platform", "ChatGPT", "Codex", "FedRAMP"]
         );
         assert!(r.components.iter().all(|c| c.group.is_some()));
-        assert_eq!(finish(&spec(&[]), r.clone()).expect("filter matches").status, Severity::Operational);
+        assert_eq!(
+            finish(&spec(&[]), r.clone())
+                .expect("filter matches")
+                .status,
+            Severity::Operational
+        );
         let chatgpt = finish(&spec(&["ChatGPT"]), r).expect("filter matches");
         assert_eq!(chatgpt.components.len(), 15);
     }
@@ -567,7 +585,10 @@ mod tests {
             .expect("login");
         assert_eq!(c.status, Severity::MajorOutage);
         assert_eq!(r.status, Severity::MajorOutage);
-        assert_eq!(finish(&spec(&[]), r).expect("filter matches").status, Severity::MajorOutage);
+        assert_eq!(
+            finish(&spec(&[]), r).expect("filter matches").status,
+            Severity::MajorOutage
+        );
     }
 
     #[test]
@@ -678,9 +699,61 @@ mod tests {
         for n in (0..PROXY.len()).step_by(41) {
             assert!(read(WIDGET, &PROXY[..n]).is_err());
         }
-        for n in (0..WIDGET.len()).step_by(3) {
+        // An empty widget is a page without one (404 on an optional endpoint); any other cut fails.
+        for n in (1..WIDGET.len()).step_by(3) {
             assert!(read(&WIDGET[..n], PROXY).is_err());
         }
+    }
+
+    #[test]
+    fn proxy_alone_when_the_widget_answers_404() {
+        for empty in [&b""[..], b"  \n"] {
+            let quiet = read(empty, PROXY).expect("reads");
+            assert_eq!(
+                quiet,
+                read(WIDGET, PROXY).expect("reads"),
+                "nothing lost when quiet"
+            );
+            assert_eq!(quiet.components.len(), 34);
+            let chatgpt = finish(&spec(&["ChatGPT"]), quiet).expect("filter matches");
+            assert_eq!(chatgpt.components.len(), 15);
+        }
+        // Ongoing incidents come from the proxy too.
+        let proxy = proxy_with(serde_json::json!({ "ongoing_incidents": [ongoing_from_detail()] }));
+        let r = read(b"", &proxy).expect("reads");
+        assert_eq!(r.status, Severity::PartialOutage);
+        assert_eq!(r.incidents.len(), 1);
+        assert_eq!(r.incidents[0].id, "01M1KWEDH417T2CF44YYHZDFCR");
+        // The dispatcher says which endpoint may be missing.
+        let s = spec(&[]);
+        assert!(crate::platform::optional_endpoint(&s, OPTIONAL_WIDGET));
+        assert!(!crate::platform::optional_endpoint(&s, 1));
+        assert_eq!(
+            crate::platform::read(&s, &[b"", PROXY]).map(|r| r.components.len()),
+            Ok(34)
+        );
+    }
+
+    #[test]
+    fn one_incident_one_id_through_proxy_and_feed() {
+        const ATOM: &[u8] = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/feeds/openai-incidentio-feed-atom-4-entries-2026-09-03.xml"
+        ));
+        let d: Value = serde_json::from_slice(DETAIL).expect("json");
+        let mut notes = vec![];
+        let from_proxy =
+            incident(&d["incident"], IncidentKind::Incident, None, &mut notes).expect("incident");
+        let history = read_history(ATOM).expect("reads");
+        assert!(
+            history.iter().any(|h| h.id == from_proxy.id),
+            "{} not in {:?}",
+            from_proxy.id,
+            history.iter().map(|h| &h.id).collect::<Vec<_>>()
+        );
+        assert!(history
+            .iter()
+            .all(|h| h.id.len() == 26 && !h.id.contains('/')));
     }
 
     #[test]
@@ -726,6 +799,7 @@ mod tests {
           <ul><li>Responses (Operational)</li></ul>]]></content></entry></feed>"#;
         let h = read_history(atom).expect("reads");
         assert_eq!(h.len(), 1);
+        assert_eq!(h[0].id, "01M1CYZDD84XD0H56XNEV2PT98");
         assert_eq!(h[0].status, "resolved");
         assert_eq!(h[0].components, ["Responses"]);
         assert!(h[0].is_resolved());

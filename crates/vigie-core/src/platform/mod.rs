@@ -9,6 +9,7 @@
 //! for every kind except the probes (`http`, `ollama`), whose answer *is* the transport outcome; they
 //! get [`Fetch`] values instead. [`finish`] applies the service's component filter and rolls up.
 
+pub mod aistudio;
 pub mod betterstack;
 pub mod detect;
 pub mod feed;
@@ -35,6 +36,7 @@ pub enum Kind {
     Instatus,
     Betterstack,
     GoogleCloud,
+    AiStudio,
     Feed,
     Flashduty,
     Ollama,
@@ -42,12 +44,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Statuspage,
         Kind::IncidentIo,
         Kind::Instatus,
         Kind::Betterstack,
         Kind::GoogleCloud,
+        Kind::AiStudio,
         Kind::Feed,
         Kind::Flashduty,
         Kind::Ollama,
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Instatus => "instatus",
             Kind::Betterstack => "betterstack",
             Kind::GoogleCloud => "google_cloud",
+            Kind::AiStudio => "ai_studio",
             Kind::Feed => "feed",
             Kind::Flashduty => "flashduty",
             Kind::Ollama => "ollama",
@@ -140,11 +144,19 @@ pub fn endpoints(spec: &ServiceSpec) -> Result<Vec<String>, ReadError> {
         Kind::Instatus => instatus::endpoints(base),
         Kind::Betterstack => betterstack::endpoints(base),
         Kind::GoogleCloud => google_cloud::endpoints(base),
+        Kind::AiStudio => aistudio::endpoints(base),
         Kind::Feed => vec![spec.url.clone()],
         Kind::Flashduty => flashduty::endpoints(base, spec.page_id.as_deref())?,
         Kind::Ollama => ollama::endpoints(base),
         Kind::Http => vec![spec.url.clone()],
     })
+}
+
+/// May the endpoint at `index` of `endpoints(spec)` be missing? The poller then passes an empty
+/// body for its 404 instead of failing the service: incident.io's widget API is opt-in per page,
+/// and the proxy alone carries everything.
+pub fn optional_endpoint(spec: &ServiceSpec, index: usize) -> bool {
+    spec.kind == Kind::IncidentIo && index == incident_io::OPTIONAL_WIDGET
 }
 
 /// Parse the bodies of `endpoints(spec)` (page kinds only) into a page-level reading.
@@ -164,9 +176,11 @@ pub fn read(spec: &ServiceSpec, bodies: &[&[u8]]) -> Result<Reading, ReadError> 
         Kind::GoogleCloud => google_cloud::read_with_base(
             bodies[0],
             spec.product.as_deref(),
+            &spec.locations,
             spec.url.trim_end_matches('/'),
         ),
-        Kind::Feed => feed::read(bodies[0]),
+        Kind::AiStudio => aistudio::read(bodies[0]),
+        Kind::Feed => feed::read(bodies[0], &spec.keywords),
         Kind::Flashduty => flashduty::read(bodies[0]),
         Kind::Ollama | Kind::Http => Err(ReadError::Config(format!(
             "{} is a probe: use read_probe",
@@ -311,7 +325,9 @@ pub(crate) fn rolled(kind: Kind, r: Reading) -> Severity {
         confirm: 1,
         note: None,
     };
-    finish(&spec, r).map(|r| r.status).unwrap_or(Severity::Unknown)
+    finish(&spec, r)
+        .map(|r| r.status)
+        .unwrap_or(Severity::Unknown)
 }
 
 fn worst_component(list: &[Component]) -> Severity {

@@ -8,8 +8,11 @@
 //! | 2xx, not Ollama's JSON    | degraded: something else answers on that port        |
 //! | 5xx                       | major outage: Ollama is there but failing            |
 //! | other non-2xx (401, 404…) | degraded: a proxy or another server is in the way    |
-//! | connection refused        | major outage, "not running"                          |
+//! | connection refused        | unknown, "not running": grey, never an outage        |
 //! | timeout / other failure   | unknown: we cannot tell (a hung load, a DNS error…)  |
+//!
+//! A local server that is not started is the normal state of a laptop, not an outage: it reads
+//! "not running" (unavailable), and the poller notifies nothing unless the user opted in.
 //!
 //! When the version answers but `/api/tags` does not (non-2xx or transport failure), the server is
 //! running but unwell: degraded. `{"models":[]}` (and the older `null`) is a valid empty list.
@@ -18,6 +21,9 @@ use serde_json::Value;
 
 use crate::model::{Reading, Severity};
 use crate::platform::{json, Fetch};
+
+/// The note of a refused connection; the poller shows it as the "unavailable" reason.
+pub const NOT_RUNNING: &str = "not running (connection refused)";
 
 pub fn endpoints(base: &str) -> Vec<String> {
     vec![format!("{base}/api/version"), format!("{base}/api/tags")]
@@ -40,10 +46,7 @@ fn judge(version: Option<&Fetch<'_>>, tags: Option<&Fetch<'_>>) -> (Severity, St
     let version = match version {
         None => return (Severity::Unknown, "no probe result".into()),
         Some(Fetch::Refused) => {
-            return (
-                Severity::MajorOutage,
-                "not running (connection refused)".into(),
-            )
+            return (Severity::Unknown, NOT_RUNNING.into());
         }
         Some(Fetch::TimedOut) => {
             return (
@@ -182,13 +185,19 @@ mod tests {
     }
 
     #[test]
-    fn refused_is_not_running() {
+    fn refused_is_not_running_never_an_outage() {
+        let r = read_probe(&[Fetch::Refused, Fetch::Refused]);
+        assert_eq!(r.status, Severity::Unknown, "grey, not red");
+        assert!(!r.status.is_problem());
+        assert_eq!(r.note.as_deref(), Some("not running (connection refused)"));
+        // Through the dispatcher too, as the poller calls it.
+        let spec: crate::service::ServiceSpec = serde_json::from_value(serde_json::json!({
+            "id": "ollama", "name": "Ollama", "kind": "ollama", "url": "http://localhost:11434"}))
+        .expect("spec");
+        let r = crate::platform::read_probe(&spec, &[Fetch::Refused, Fetch::Refused]);
         assert_eq!(
-            probe(&[Fetch::Refused, Fetch::Refused]),
-            (
-                Severity::MajorOutage,
-                "not running (connection refused)".into()
-            )
+            (r.status, r.note.as_deref()),
+            (Severity::Unknown, Some(NOT_RUNNING))
         );
     }
 

@@ -337,7 +337,10 @@ mod tests {
         assert_eq!(r.components[2].id, "k8w3r06qmzrp");
         assert_eq!(r.components[2].name, "Claude API (api.anthropic.com)");
         assert!(r.incidents.is_empty());
-        assert_eq!(finish(&spec(&[]), r).expect("filter matches").status, Severity::Operational);
+        assert_eq!(
+            finish(&spec(&[]), r).expect("filter matches").status,
+            Severity::Operational
+        );
     }
 
     #[test]
@@ -377,7 +380,10 @@ mod tests {
         let r = read(GITHUB_COMPONENTS).expect("reads");
         assert_eq!(r.status, Severity::Unknown);
         assert_eq!(r.components.len(), 2);
-        assert_eq!(finish(&spec(&[]), r).expect("filter matches").status, Severity::Operational);
+        assert_eq!(
+            finish(&spec(&[]), r).expect("filter matches").status,
+            Severity::Operational
+        );
     }
 
     #[test]
