@@ -1,7 +1,6 @@
 //! The engine end to end: real HTTP over loopback (vigie-testkit serving recorded payloads), real
 //! SQLite files.
 
-use vigie_core::config;
 use vigie_core::poller::Engine;
 use vigie_core::store::Store;
 use vigie_core::transitions::Change;
@@ -9,62 +8,6 @@ use vigie_core::{Kind, Severity};
 use vigie_testkit::{Route, Server};
 
 use crate::*;
-
-#[tokio::test]
-async fn every_catalog_entry_reads_its_platform_from_loopback() {
-    let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut text = String::from("catalog = []\ninterval = \"1s\"\n");
-    let catalog = config::catalog();
-    for (i, c) in catalog.iter().enumerate() {
-        let url = mount_healthy(&server, c.spec.kind, &format!("/s{i}"));
-        // Same id: override the built-in URL only, keep its components, product and page id.
-        text.push_str(&format!(
-            "[[service]]\nid = \"{}\"\nurl = \"{url}\"\n",
-            c.spec.id
-        ));
-    }
-    let cfg = config(&text);
-    assert_eq!(cfg.resolve().len(), catalog.len());
-    let mut e = engine(dir.path(), &cfg);
-    let r = e.cycle(true).await.expect("cycle");
-    assert!(r.snapshot.online);
-    for s in &r.snapshot.services {
-        assert!(s.reachable, "{}: {:?}", s.id, s.error);
-        assert_ne!(s.status, Severity::Unknown, "{}: {:?}", s.id, s.error);
-        assert!(s.error.is_none(), "{}: {:?}", s.id, s.error);
-    }
-    let by_id = |id: &str| r.snapshot.services.iter().find(|s| s.id == id).expect(id);
-    // Component filters split shared pages by product.
-    assert_eq!(by_id("claude-code").components.len(), 1);
-    assert!(by_id("chatgpt")
-        .components
-        .iter()
-        .all(|c| c.group.as_deref() == Some("ChatGPT")));
-    assert!(by_id("chatgpt").components.len() > 5);
-    assert_eq!(
-        by_id("ollama")
-            .note
-            .as_deref()
-            .map(|n| n.starts_with("Ollama")),
-        Some(true)
-    );
-    // First reading: no events.
-    assert!(r.events.is_empty(), "{:?}", r.events);
-    // History was read and stored (the 2026 Atom entries); the 2024 Statuspage incidents are
-    // older than the retention window and pruned at the end of the cycle.
-    let hist = e
-        .store()
-        .incidents(Some("jetbrains-ai"), None)
-        .expect("history");
-    assert_eq!(hist.len(), 4, "{hist:?}");
-    assert!(hist.iter().all(|h| !h.incident.updates.is_empty()));
-    assert!(e
-        .store()
-        .incidents(Some("cursor"), None)
-        .expect("history")
-        .is_empty());
-}
 
 #[tokio::test]
 async fn a_shared_page_is_fetched_once_and_304s_survive_restarts() {
