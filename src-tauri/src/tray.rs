@@ -446,8 +446,29 @@ pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
     format!("Vigie — {}", parts.join(" · "))
 }
 
-/// One disabled menu line per service: shape symbol, name, status.
+/// What the core's `ReadError::Config` puts in a service's error: the page was read, the config is
+/// wrong, so the line says "misconfigured" (and why), never "unavailable".
+const MISCONFIGURED: &str = "service is misconfigured: ";
+
+/// The short reason of a config error: `components = ["typo"] matches none of the page's 11
+/// components` (the list of real components that follows is for the window and `vigie check`).
+fn misconfigured(s: &ServiceState) -> Option<&str> {
+    let e = s.error.as_deref()?;
+    let (_, why) = e.split_once(MISCONFIGURED)?;
+    Some(why.split_once(": ").map_or(why, |(short, _)| short))
+}
+
+/// One disabled menu line per service: shape symbol, name, status, and page-wide notices (which
+/// never colour the service, so they are said in words).
 pub fn service_line(s: &ServiceState) -> String {
+    if let Some(why) = misconfigured(s).filter(|_| s.status == Severity::Unknown) {
+        return format!(
+            "{} {} — misconfigured: {}",
+            IconState::Unknown.symbol(),
+            s.name,
+            vigie_core::policy::truncate(why, 80)
+        );
+    }
     if !s.reachable {
         let last = match s.status {
             Severity::Unknown => String::new(),
@@ -460,7 +481,12 @@ pub fn service_line(s: &ServiceState) -> String {
         );
     }
     let sym = IconState::for_overall(s.status, true).symbol();
-    format!("{sym} {} — {}", s.name, s.status.label())
+    let notices = match s.notices.len() {
+        0 => String::new(),
+        1 => " · page-wide notice".to_string(),
+        n => format!(" · {n} page-wide notices"),
+    };
+    format!("{sym} {} — {}{notices}", s.name, s.status.label())
 }
 
 #[cfg(test)]
@@ -538,6 +564,49 @@ mod tests {
             tooltip(&ok, now()),
             "Vigie — The watched service is operational · checked just now"
         );
+    }
+
+    #[test]
+    fn page_wide_notices_and_config_errors_are_said_on_the_service_line() {
+        let notice = vigie_core::Incident {
+            id: "n1".into(),
+            kind: vigie_core::IncidentKind::Incident,
+            title: "Disruption with some GitHub services".into(),
+            status: "investigating".into(),
+            impact: Severity::Degraded,
+            started_at: None,
+            resolved_at: None,
+            url: None,
+            components: vec![],
+            updates: vec![],
+        };
+        let mut s = svc("GitHub Copilot", Severity::Operational, true, None);
+        s.notices = vec![notice.clone()];
+        assert_eq!(
+            service_line(&s),
+            "● GitHub Copilot — operational · page-wide notice"
+        );
+        s.notices.push(notice);
+        assert_eq!(
+            service_line(&s),
+            "● GitHub Copilot — operational · 2 page-wide notices"
+        );
+
+        // The core's error for a filter that matches nothing: the short reason, not "unavailable".
+        let mut bad = svc("GitHub", Severity::Unknown, false, None);
+        bad.error = Some(
+            "http://127.0.0.1:1/api/v2/summary.json: service is misconfigured: components = \
+             [\"typo\"] matches none of the page's 11 components: \"8l4ygp009s5s\" (Git \
+             Operations), …"
+                .into(),
+        );
+        assert_eq!(
+            service_line(&bad),
+            "⊘ GitHub — misconfigured: components = [\"typo\"] matches none of the page's 11 components"
+        );
+        // Any other error keeps the usual words.
+        bad.error = Some("http://127.0.0.1:1/: HTTP 503".into());
+        assert_eq!(service_line(&bad), "⊘ GitHub — unavailable");
     }
 
     #[test]
