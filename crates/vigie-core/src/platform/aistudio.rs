@@ -36,6 +36,47 @@ pub fn endpoints(base: &str) -> Vec<String> {
     vec![format!("{base}{RPC_PATH}")]
 }
 
+/// How the RPC must be called (observed in AI Studio's page and in other monitors, see
+/// tests/fixtures/PROVENANCE.md): a POST of `[]`, these headers, and `X-Goog-Api-Key` set to the
+/// page's public browser key (see [`key_candidates`]); without the Referer Google answers 403.
+pub const POST_BODY: &[u8] = b"[]";
+pub const HEADERS: [(&str, &str); 4] = [
+    ("Content-Type", "application/json+protobuf"),
+    ("X-User-Agent", "grpc-web-javascript/0.1"),
+    ("Origin", "https://aistudio.google.com"),
+    ("Referer", "https://aistudio.google.com/"),
+];
+
+/// The public browser keys (`AIza` + 35 characters) that the status page's HTML embeds, in page
+/// order without repeats: the caller tries them in turn. They are not secrets (every visitor gets
+/// them) but are never logged or stored.
+pub fn key_candidates(html: &[u8]) -> Vec<String> {
+    const LEN: usize = 39;
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(at) = html
+        .get(i..)
+        .and_then(|h| h.windows(4).position(|w| w == b"AIza"))
+    {
+        let start = i + at;
+        let end = start + LEN;
+        let whole = html
+            .get(start..end)
+            .is_some_and(|k| k.iter().all(|b| ok(*b)))
+            && !html.get(end).is_some_and(|b| ok(*b))
+            && !(start > 0 && html.get(start - 1).is_some_and(|b| ok(*b)));
+        if whole {
+            let key = String::from_utf8_lossy(&html[start..end]).into_owned();
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+        i = start + 4;
+    }
+    out
+}
+
 pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
     let body = crate::platform::strip_bom(body).trim_ascii_start();
     let body = body.strip_prefix(b")]}'").unwrap_or(body);
@@ -243,6 +284,29 @@ mod tests {
             ["https://alkalimakersuite-pa.clients6.google.com/$rpc/google.internal.alkali.applications.makersuite.v1.MakerSuiteService/ListIncidentsHistory"]
         );
         assert_eq!(Kind::parse("ai_studio"), Some(Kind::AiStudio));
+    }
+
+    #[test]
+    fn key_candidates_in_page_order() {
+        let k1 = format!("AIza{}", "A".repeat(35));
+        let k2 = format!("AIzaSy{}_-", "b9".repeat(15) + "c");
+        let html = format!(
+            r#"<script>x={{"k":"{k1}"}};y='{k2}';z="{k1}";bad="AIzaShort";glued=x{k1};long={k1}Z</script>"#
+        );
+        assert_eq!(key_candidates(html.as_bytes()), [k1.clone(), k2]);
+        assert!(key_candidates(b"<html>no key</html>").is_empty());
+        assert!(key_candidates(b"AIza").is_empty());
+        assert_eq!(
+            HEADERS.iter().find(|h| h.0 == "Referer").map(|h| h.1),
+            Some("https://aistudio.google.com/")
+        );
+        assert_eq!(POST_BODY, b"[]");
+        let post = crate::platform::post(&spec(&["1"]), 0).expect("a POST");
+        assert_eq!((post.key_page, post.key_header), (PAGE, "X-Goog-Api-Key"));
+        let statuspage = serde_json::from_value(serde_json::json!({
+            "id": "c", "name": "C", "kind": "statuspage", "url": "https://status.claude.com"}))
+        .expect("spec");
+        assert_eq!(crate::platform::post(&statuspage, 0), None);
     }
 
     #[test]

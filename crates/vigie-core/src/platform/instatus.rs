@@ -1,11 +1,12 @@
-//! Instatus (Perplexity, fal.ai): `/v3/summary.json` for the page word and open incidents and
+//! Instatus (fal.ai; Perplexity until 2026-08): `/v3/summary.json` for the page word and open incidents and
 //! maintenances, `/v3/components.json` for the components — two requests, because the summary
 //! carries no components and the components file no incidents.
 //!
 //! Quirks handled here: `activeIncidents` / `activeMaintenances` are *absent* when empty;
 //! components.json is `{components:[…]}` live but a bare array (with `isParent`/`children`) in the
 //! docs; `group` is null, a name or an object; names may be localised (`{default: "…"}`); `started`
-//! may be a JavaScript `Date.toString()` string. `HASISSUES` carries no degree, so the page level is
+//! may be a JavaScript `Date.toString()` string. Neither file lists closed incidents, so `past` stays
+//! empty (history would need `/history.rss`). `HASISSUES` carries no degree, so the page level is
 //! `Degraded` and the components and incident impacts (rolled up later) say how bad it really is.
 
 use serde_json::Value;

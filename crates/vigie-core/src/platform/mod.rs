@@ -159,6 +159,27 @@ pub fn optional_endpoint(spec: &ServiceSpec, index: usize) -> bool {
     spec.kind == Kind::IncidentIo && index == incident_io::OPTIONAL_WIDGET
 }
 
+/// An endpoint that answers only a POST (AI Studio's RPC): its body and fixed headers. The caller
+/// adds the API key header ([`aistudio::key_candidates`] finds it in the status page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Post {
+    pub body: &'static [u8],
+    pub headers: &'static [(&'static str, &'static str)],
+    /// The page whose HTML carries the public key, and the header that takes it.
+    pub key_page: &'static str,
+    pub key_header: &'static str,
+}
+
+/// Must the endpoint at `index` of `endpoints(spec)` be POSTed rather than GET? `None` = GET.
+pub fn post(spec: &ServiceSpec, index: usize) -> Option<Post> {
+    (spec.kind == Kind::AiStudio && index == 0).then_some(Post {
+        body: aistudio::POST_BODY,
+        headers: &aistudio::HEADERS,
+        key_page: aistudio::PAGE,
+        key_header: "X-Goog-Api-Key",
+    })
+}
+
 /// Parse the bodies of `endpoints(spec)` (page kinds only) into a page-level reading.
 pub fn read(spec: &ServiceSpec, bodies: &[&[u8]]) -> Result<Reading, ReadError> {
     let need = endpoints(spec)?.len();
