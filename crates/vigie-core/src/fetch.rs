@@ -79,6 +79,30 @@ pub async fn get(
             req = req.header(reqwest::header::IF_MODIFIED_SINCE, l);
         }
     }
+    send(req, cached, timeout).await
+}
+
+/// POST `body` with `headers` (RPC-style status APIs such as AI Studio's); never conditional.
+pub async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    body: &'static [u8],
+    headers: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<Response, FetchError> {
+    let mut req = client.post(url).body(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    send(req, None, timeout).await
+}
+
+/// Send, then read the answer within the body cap; a 304 returns the cached body.
+async fn send(
+    req: reqwest::RequestBuilder,
+    cached: Option<&CachedResponse>,
+    timeout: Duration,
+) -> Result<Response, FetchError> {
     let mut resp = req.send().await.map_err(|e| classify(e, timeout))?;
     let status = resp.status().as_u16();
     let header = |name| {

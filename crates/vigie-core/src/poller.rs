@@ -94,9 +94,18 @@ pub struct Planned {
 pub struct Plan {
     pub services: Vec<Planned>,
     pub urls: Vec<String>,
+    /// URLs that are POSTed (RPC-style APIs), with the page that carries their public key.
+    pub posts: HashMap<String, (platform::Post, String)>,
 }
 
 pub type Results = HashMap<String, Result<Response, FetchError>>;
+
+/// One fetched URL: its answer, and the (page, key) learnt on the way for an RPC endpoint.
+type Fetched = (
+    String,
+    Result<Response, FetchError>,
+    Option<(String, String)>,
+);
 
 /// What the `observe` stage learned about one service, ready to be written.
 #[derive(Debug, Clone)]
@@ -137,6 +146,8 @@ pub struct Engine {
     watched_open: HashMap<String, HashSet<String>>,
     /// Per host: when it last answered at HTTP level, and when it last failed below it.
     hosts: HashMap<String, HostSeen>,
+    /// Public browser keys of RPC-style pages, by the page that carries them (memory only).
+    keys: HashMap<String, String>,
     clock: Clock,
     /// Wall and monotonic time at the last `check_suspend`.
     last_look: Option<(DateTime<Utc>, Instant)>,
@@ -177,6 +188,7 @@ impl Engine {
             recorded: HashMap::new(),
             watched_open: HashMap::new(),
             hosts: HashMap::new(),
+            keys: HashMap::new(),
             clock,
             last_look: None,
         };
@@ -320,7 +332,8 @@ impl Engine {
     pub async fn cycle(&mut self, force: bool) -> Result<CycleReport, EngineError> {
         let now = self.now();
         let plan = self.plan(force)?;
-        let results = self.fetch(&plan).await;
+        let (results, keys) = self.fetch(&plan).await;
+        self.keys.extend(keys);
         let (requests, bytes, not_modified) = traffic(&results);
         let was_online = self.online;
         self.online = self.vote_offline(&plan, &results);
@@ -366,6 +379,12 @@ impl Engine {
                     None => true,
                 }
             });
+            for (n, u) in eps.iter().flatten().enumerate() {
+                if let Some(post) = platform::post(s, n) {
+                    let key_page = s.page_url.clone().unwrap_or(post.key_page.to_string());
+                    plan.posts.insert(u.clone(), (post, key_page));
+                }
+            }
             for u in eps.iter().flatten().chain(hist.iter()) {
                 if seen.insert(u.clone()) {
                     plan.urls.push(u.clone());
@@ -386,27 +405,58 @@ impl Engine {
         Ok(plan)
     }
 
-    /// Stage 2: GET every planned URL once, conditionally, at most `CONCURRENCY` at a time. The
+    /// Stage 2: GET every planned URL once, conditionally, at most `CONCURRENCY` at a time (RPC
+    /// endpoints are POSTed with their page's public key, learnt once and kept in memory). The
     /// future owns its inputs: it must be `Send` for `tokio::spawn`, and the store is not `Sync`.
-    pub fn fetch(&self, plan: &Plan) -> impl std::future::Future<Output = Results> + Send + 'static {
+    pub fn fetch(
+        &self,
+        plan: &Plan,
+    ) -> impl std::future::Future<Output = (Results, HashMap<String, String>)> + Send + 'static
+    {
         let timeout = self.timeout;
-        let jobs: Vec<(String, Option<Arc<CachedResponse>>, reqwest::Client)> = plan
+        type Job = (
+            String,
+            Option<Arc<CachedResponse>>,
+            reqwest::Client,
+            Option<(platform::Post, String, Option<String>)>,
+        );
+        let jobs: Vec<Job> = plan
             .urls
             .iter()
             .map(|u| {
                 let c = self.http_cache.get(u).cloned().flatten();
-                (u.clone(), c, self.client.clone())
+                let post = plan
+                    .posts
+                    .get(u)
+                    .map(|(p, page)| (*p, page.clone(), self.keys.get(page).cloned()));
+                (u.clone(), c, self.client.clone(), post)
             })
             .collect();
         async move {
-            stream::iter(jobs)
-                .map(|(u, c, client)| async move {
-                    let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
-                    (u, r)
+            let done: Vec<Fetched> = stream::iter(jobs)
+                .map(|(u, c, client, post)| async move {
+                    match post {
+                        Some((post, page, known)) => {
+                            let (r, key) =
+                                fetch_post(&client, &u, post, &page, known, timeout).await;
+                            (u, r, key.map(|k| (page, k)))
+                        }
+                        None => {
+                            let r = fetch_with_retry(&client, &u, c.as_deref(), timeout).await;
+                            (u, r, None)
+                        }
+                    }
                 })
                 .buffer_unordered(CONCURRENCY)
                 .collect()
-                .await
+                .await;
+            let mut results = Results::new();
+            let mut keys = HashMap::new();
+            for (u, r, k) in done {
+                results.insert(u, r);
+                keys.extend(k);
+            }
+            (results, keys)
         }
     }
 
@@ -900,6 +950,63 @@ fn blank_state(spec: &ServiceSpec) -> ServiceState {
     }
 }
 
+/// POST an RPC endpoint with its page's public key: the known one first; when there is none or it
+/// is refused (400/401/403: keys rotate), read the page and try its keys in turn. Returns the
+/// answer and the key that worked. Keys are never logged: errors name the page, not the key.
+async fn fetch_post(
+    client: &reqwest::Client,
+    url: &str,
+    post: platform::Post,
+    key_page: &str,
+    known: Option<String>,
+    timeout: Duration,
+) -> (Result<Response, FetchError>, Option<String>) {
+    let call = |key: String| async move {
+        let mut headers: Vec<(&str, &str)> = post.headers.to_vec();
+        headers.push((post.key_header, key.as_str()));
+        fetch::post(client, url, post.body, &headers, timeout).await
+    };
+    let refused = |r: &Result<Response, FetchError>| matches!(r, Ok(resp) if matches!(resp.status, 400 | 401 | 403));
+    if let Some(k) = known {
+        let r = call(k.clone()).await;
+        if !refused(&r) {
+            return (r, Some(k));
+        }
+    }
+    let page = match fetch::get(client, key_page, None, timeout).await {
+        Ok(p) if (200..300).contains(&p.status) => p,
+        Ok(p) => {
+            let why = fetch::describe_status(p.status, &p.body);
+            return (
+                Err(FetchError::Other(format!(
+                    "{key_page} (read for its public key): {why}"
+                ))),
+                None,
+            );
+        }
+        Err(e) => return (Err(e), None),
+    };
+    let candidates = platform::aistudio::key_candidates(&page.body);
+    if candidates.is_empty() {
+        return (
+            Err(FetchError::Other(format!(
+                "no public key found in {key_page}: the page changed"
+            ))),
+            None,
+        );
+    }
+    let mut last = None;
+    for k in candidates.into_iter().take(5) {
+        let r = call(k.clone()).await;
+        if !refused(&r) {
+            return (r, Some(k));
+        }
+        last = Some(r);
+    }
+    let r = last.unwrap_or_else(|| Err(FetchError::Other("no key tried".into())));
+    (r, None)
+}
+
 /// One retry, after a jittered pause, for answers that are often transient (5xx, reset).
 async fn fetch_with_retry(
     client: &reqwest::Client,
@@ -1159,6 +1266,7 @@ mod tests {
                 .filter(|u| u.contains(&format!("status.{id}.")))
                 .cloned()
                 .collect(),
+            posts: HashMap::new(),
         };
         let timeout = |_: &str| Err(FetchError::Timeout(Duration::from_secs(10)));
         // One page polled alone times out (it has an open incident, so it is polled twice as

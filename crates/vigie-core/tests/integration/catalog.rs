@@ -13,6 +13,8 @@ const GITHUB_COPILOT: &str = GITHUB_MINOR;
 const VERTEX_GEMINI: &str = "google-cloud/gcp-incidents-3-vertex-gemini-api-EDITED-2022-07.json";
 const XAI_FEED: &str = "feeds/xai-status-feed-rss-19-items-2026-10-07.xml";
 const AZURE_OPENAI_FEED: &str = "feeds/azure-status-rss-1-item-openai-EDITED-2026-07-23.xml";
+/// A page shaped like AI Studio's, with a made-up key of the real form (`AIza` + 35).
+pub const AISTUDIO_PAGE: &str = "<!doctype html><html><script>window.WIZ_global_data={\"B8SWKb\":\"AIzaSyTEST0123456789abcdefghijklmnopqrs\"};</script></html>";
 const OPENAI_ATOM: &str = "feeds/openai-incidentio-feed-atom-4-entries-2026-09-03.xml";
 
 /// Serve, under `prefix`, the recorded payload that proves `spec`'s entry; returns its URL.
@@ -44,6 +46,11 @@ fn mount(server: &Server, spec: &ServiceSpec, prefix: &str) -> String {
             url
         }
         (Kind::AiStudio, _) => {
+            // The status page that carries the public key the RPC is called with.
+            server.set(
+                &format!("{prefix}/status"),
+                Route::body(200, "text/html", AISTUDIO_PAGE),
+            );
             server.set(
                 &format!("{prefix}{}", aistudio::RPC_PATH),
                 Route::body(
@@ -82,6 +89,10 @@ async fn every_catalog_entry_reads_a_recorded_payload_of_its_platform() {
             "[[service]]\nid = \"{}\"\nurl = \"{url}\"\n",
             c.spec.id
         ));
+        if c.spec.kind == Kind::AiStudio {
+            // Its key page too: nothing may leave loopback.
+            text.push_str(&format!("page_url = \"{url}/status\"\n"));
+        }
     }
     let cfg = config(&text);
     assert_eq!(cfg.resolve().len(), catalog.len());

@@ -2,7 +2,7 @@
 //! loopback (vigie-testkit serving recorded payloads) and real SQLite files, a hostile-input corpus,
 //! property-based fuzzing of every parser and the config loader, and crash safety.
 
-mod catalog;
+pub mod catalog;
 mod engine;
 mod faults;
 mod fuzz;

@@ -36,7 +36,8 @@ fn spec(filter: &[&str]) -> vigie_core::ServiceSpec {
 fn roll_up_table_over_real_payloads() {
     use Severity::*;
     // (why, payload, filter, status, incidents counted, page-wide notices)
-    let rows: &[(&str, &str, &[&str], Severity, usize, usize)] = &[
+    type Row<'a> = (&'a str, &'a str, &'a [&'a str], Severity, usize, usize);
+    let rows: &[Row] = &[
         (
             "Console degraded, its incident's impact still major: degraded, not partial outage",
             CLAUDE_CONSOLE_DEGRADED_IMPACT_MAJOR,
@@ -213,4 +214,113 @@ async fn restart_closes_what_ended_unwatched_and_records_the_gap() {
             (Severity::Unknown, Severity::Operational)
         ]
     );
+}
+
+#[tokio::test]
+async fn ai_studio_is_posted_with_the_status_pages_public_key_learnt_once() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let rpc = vigie_core::platform::aistudio::RPC_PATH;
+    let key = "AIzaSyTEST0123456789abcdefghijklmnopqrs";
+    server.set(
+        "/g/status",
+        Route::body(200, "text/html", crate::catalog::AISTUDIO_PAGE),
+    );
+    server.set(
+        &format!("/g{rpc}"),
+        Route::body(200, "application/json+protobuf", fixture(AISTUDIO)),
+    );
+    let base = format!("{}/g", server.url());
+    let cfg = config(&format!(
+        "catalog = []\ninterval = \"1s\"\n{}",
+        service(
+            "gemini",
+            Kind::AiStudio,
+            &base,
+            &format!("components = [\"1\"]\npage_url = \"{base}/status\"")
+        )
+    ));
+    let mut e = engine(dir.path(), &cfg);
+    for _ in 0..3 {
+        let r = e.cycle(true).await.expect("cycle");
+        let s = &r.snapshot.services[0];
+        assert!(s.reachable, "{:?}", s.error);
+        assert_eq!(s.status, Severity::Degraded);
+    }
+    // The page is read once for its key; every call carries it, with the headers Google wants.
+    assert_eq!(server.hits("/g/status"), 1);
+    let calls: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("ListIncidentsHistory"))
+        .collect();
+    assert_eq!(calls.len(), 3);
+    for (_, headers) in calls {
+        let h = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(h("x-goog-api-key"), Some(key));
+        assert_eq!(h("content-type"), Some("application/json+protobuf"));
+        assert_eq!(h("referer"), Some("https://aistudio.google.com/"));
+    }
+    // History from the same payload: 48 closed incidents of the page are stored.
+    assert!(
+        e.store()
+            .incidents(Some("gemini"), None)
+            .expect("history")
+            .len()
+            > 10
+    );
+
+    // A page without a key: a clear error, unavailable, never down.
+    server.set(
+        "/g/status",
+        Route::body(200, "text/html", "<html>moved</html>"),
+    );
+    server.set(
+        &format!("/g{rpc}"),
+        Route::body(403, "text/plain", "bad key"),
+    );
+    let r = e.cycle(true).await.expect("cycle");
+    let s = &r.snapshot.services[0];
+    assert!(!s.reachable);
+    assert!(
+        s.error.as_deref().unwrap_or("").contains("no public key"),
+        "{:?}",
+        s.error
+    );
+}
+
+#[tokio::test]
+async fn an_incident_io_page_without_the_widget_api_reads_from_the_proxy() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let host = server.url().trim_start_matches("http://").to_string();
+    server.set(
+        &format!("/p/proxy/{host}"),
+        Route::json(fixture(OPENAI_PROXY)),
+    );
+    server.set(
+        "/p/api/v1/summary",
+        Route::body(404, "text/plain", &b"not found"[..]),
+    );
+    let cfg = config(&format!(
+        "catalog = []\ninterval = \"1s\"\n{}",
+        service(
+            "chatgpt",
+            Kind::IncidentIo,
+            &format!("{}/p", server.url()),
+            "components = [\"ChatGPT\"]"
+        )
+    ));
+    let mut e = engine(dir.path(), &cfg);
+    let r = e.cycle(true).await.expect("cycle");
+    let s = &r.snapshot.services[0];
+    assert!(s.reachable, "{:?}", s.error);
+    assert_eq!(s.status, Severity::Operational);
+    assert!(s.components.len() > 5);
+    assert_eq!(server.hits("/p/api/v1/summary"), 1);
 }
