@@ -3,4 +3,4 @@
 /**
  * The platforms Vigie reads.
  */
-export type Kind = "statuspage" | "incident_io" | "instatus" | "betterstack" | "google_cloud" | "feed" | "flashduty" | "ollama" | "http";
+export type Kind = "statuspage" | "incident_io" | "instatus" | "betterstack" | "google_cloud" | "ai_studio" | "feed" | "flashduty" | "ollama" | "http";
