@@ -774,7 +774,7 @@ pub fn default_file() -> String {
          # Services never notified about.\nmuted = []\n\n\
          # Your own pages, or overrides of built-in ones (same id):\n\
          # [[service]]\n# id = \"my-vendor\"\n# name = \"My vendor\"\n\
-         # kind = \"statuspage\"   # statuspage, incident_io, instatus, betterstack, google_cloud, feed, flashduty, ollama, http\n\
+         # kind = \"statuspage\"   # statuspage, incident_io, instatus, betterstack, google_cloud, ai_studio, feed, flashduty, ollama, http\n\
          # url = \"https://status.example.com\"\n# components = []      # ids or names to watch; empty = whole page\n",
     );
     s
