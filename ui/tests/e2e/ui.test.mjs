@@ -289,10 +289,21 @@ test("screenshots: each view, light/dark × en/fr", async () => {
         const file = join(shots, `${v}-${scheme}-${lang}.png`);
         await page.screenshot({ path: file });
         made.push(file);
+        if (v === "now") {
+          // Below the fold: a page-wide notice (GitHub Copilot) and a config error (My vendor).
+          await page.evaluate(() => {
+            const card = [...document.querySelectorAll("article")].find((a) => a.querySelector("h2")?.textContent === "GitHub Copilot");
+            window.scrollTo(0, (card?.getBoundingClientRect().top ?? 0) + window.scrollY - 60); // clear of the sticky header
+          });
+          const more = join(shots, `now-more-${scheme}-${lang}.png`);
+          await page.screenshot({ path: more });
+          made.push(more);
+          await page.evaluate(() => window.scrollTo(0, 0));
+        }
       }
       await assertClean(page, errors);
       await context.close();
     }
   }
-  assert.equal(made.length, 16);
+  assert.equal(made.length, 20);
 });
