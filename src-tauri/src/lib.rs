@@ -214,16 +214,7 @@ fn start_poller<R: Runtime>(
     commands_rx: UnboundedReceiver<Command>,
 ) {
     let (updates_tx, mut updates_rx) = unbounded_channel();
-    // The poller's future holds the store (a SQLite connection) across awaits, so it is not Send
-    // and cannot be spawned on the multi-thread runtime: it gets its own thread, still driven by
-    // Tauri's runtime (timers, sockets) through block_on.
-    let handle = tauri::async_runtime::handle();
-    let spawned = std::thread::Builder::new()
-        .name("vigie-poller".into())
-        .spawn(move || handle.block_on(poller::run(engine, updates_tx, commands_rx)));
-    if let Err(e) = spawned {
-        eprintln!("vigie: cannot start the poller: {e}");
-    }
+    tauri::async_runtime::spawn(poller::run(engine, updates_tx, commands_rx));
     tauri::async_runtime::spawn(async move {
         while let Some(update) = updates_rx.recv().await {
             match update {
