@@ -412,12 +412,16 @@ fn print_history(list: &[vigie_core::store::StoredIncident]) {
             .started_at
             .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_default();
+        let status = if i.status == vigie_core::store::ENDED_UNWATCHED {
+            "ended while not watched"
+        } else {
+            i.status.as_str()
+        };
         outln!(
-            "{when}  {:<14} {} {} [{}]",
+            "{when}  {:<14} {} {} [{status}]",
             s.service,
             symbol(i.impact),
             i.title,
-            i.status
         );
     }
 }

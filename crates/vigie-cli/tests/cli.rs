@@ -441,3 +441,27 @@ async fn a_page_wide_incident_is_a_notice_on_a_filtered_service() {
         "{text}"
     );
 }
+
+/// Two separate `vigie check` runs: the open GitHub incident leaves the page between them. The
+/// history says it ended while not watched (never "ongoing" for weeks, never a made-up end).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_that_ended_between_runs_reads_ended_while_not_watched() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::json(fixture(GITHUB_MINOR)),
+    );
+    let env = Env::new(&one_service(&server, "[]"));
+    assert!(env.vigie(&["check"]).status.success());
+    server.set("/gh/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    assert!(env.vigie(&["check"]).status.success());
+    let text = stdout(&env.vigie(&["history", "--since", "10000d"]));
+    assert!(
+        text.contains("Incident with Packages and Pages [ended while not watched]"),
+        "{text}"
+    );
+    let out = env.vigie(&["history", "--json", "--since", "10000d"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["incidents"][0]["status"], "ended_unwatched", "{v}");
+    assert!(v["incidents"][0]["resolved_at"].is_string(), "{v}");
+}

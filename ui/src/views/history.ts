@@ -14,6 +14,14 @@ export const historyState: HistoryState = { all: null, filter: { ...EMPTY_FILTER
 
 const IMPACTS: Severity[] = ["maintenance", "degraded", "partial_outage", "major_outage", "operational"];
 
+/** How an incident ended. One that left its page while Vigie was not running ended at an unknown
+ * time: say so, with the last time it was seen open, rather than pretend it was resolved then. */
+export function endWords(ctx: Ctx, i: StoredIncident): string {
+  if (!i.resolved_at) return ctx.t("history.ongoing");
+  const time = dateTime(ctx.lang, i.resolved_at);
+  return i.status === "ended_unwatched" ? ctx.t("history.endedUnwatched", { time }) : ctx.t("history.resolved", { time });
+}
+
 function item(ctx: Ctx, i: StoredIncident): HTMLElement {
   const updates = [...i.updates].sort((a, b) => (b.at ?? "").localeCompare(a.at ?? ""));
   const names = new Map((ctx.snapshot?.services ?? []).map((s) => [s.id, s.name]));
@@ -28,7 +36,7 @@ function item(ctx: Ctx, i: StoredIncident): HTMLElement {
       i.kind === "maintenance" ? `${ctx.t("history.maintenance")} · ` : "",
       i.started_at ? ctx.t("history.started", { time: dateTime(ctx.lang, i.started_at) }) : "",
       " · ",
-      i.resolved_at ? ctx.t("history.resolved", { time: dateTime(ctx.lang, i.resolved_at) }) : ctx.t("history.ongoing"),
+      endWords(ctx, i),
     ),
     h(
       "details",

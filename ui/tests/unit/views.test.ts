@@ -102,3 +102,19 @@ describe("Uptime cells", () => {
     expect(sp(share("en", 0))).toBe("0%");
   });
 });
+
+describe("History view", () => {
+  const base = {
+    service: "openai", id: "i1", kind: "incident" as const, title: "Errors", impact: "degraded" as const,
+    started_at: "2026-09-01T10:00:00Z", url: null, components: [], updates: [],
+  };
+  it("says an incident ended while not watched, never that it was resolved then", async () => {
+    const { endWords } = await import("../../src/views/history");
+    const seen = "2026-09-01T11:00:00Z";
+    const unwatched = { ...base, status: "ended_unwatched", resolved_at: seen };
+    expect(endWords(ctx("en"), unwatched)).toMatch(/^ended while not watched \(last seen open .+\)$/);
+    expect(endWords(ctx("fr"), unwatched)).toMatch(/^terminé hors surveillance/);
+    expect(endWords(ctx("en"), { ...base, status: "resolved", resolved_at: seen })).toMatch(/^resolved /);
+    expect(endWords(ctx("en"), { ...base, status: "investigating", resolved_at: null })).toBe("ongoing");
+  });
+});
