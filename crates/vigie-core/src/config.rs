@@ -20,7 +20,8 @@ use crate::service::ServiceSpec;
 pub const CATALOG_TOML: &str = include_str!("../data/catalog.toml");
 
 /// Politeness floor for public pages: Statuspage asks for at most one request a minute and CDNs cache
-/// for 10–60 s, so polling faster than 30 s only costs the provider. Loopback hosts are exempt.
+/// for 10–60 s, so polling faster than 30 s only costs the provider. Hosts on this machine or a
+/// private network are exempt (see `poller::is_own_host`).
 pub const MIN_INTERVAL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq)]

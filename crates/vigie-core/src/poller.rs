@@ -10,7 +10,8 @@
 //!   products are one incident.io page); at most `CONCURRENCY` requests in flight;
 //! * conditional requests with validators kept in the store, so a 304 costs nothing and reuses the
 //!   stored body, even across separate `vigie check` runs;
-//! * never faster than [`MIN_INTERVAL`] for public pages (loopback is exempt), twice as fast while a
+//! * never faster than [`MIN_INTERVAL`] for public pages (this machine and private networks are
+//!   exempt: their servers are the user's own), twice as fast while a
 //!   service has an open incident, history at a slower cadence, exponential back-off for a failing
 //!   page or history URL, `Retry-After` honoured; offline retries respect the same floor and back-off;
 //! * "offline" is a vote over distinct hosts, never one page: one slow page is that page's problem;
@@ -29,6 +30,7 @@ use tokio::time::Instant;
 
 use crate::config::{Config, MIN_INTERVAL};
 use crate::fetch::{self, FetchError, Response};
+use crate::logs;
 use crate::model::{Incident, Severity};
 use crate::platform::{self, Fetch};
 use crate::service::ServiceSpec;
@@ -142,6 +144,8 @@ pub struct Engine {
     persisted: HashMap<String, (ServiceState, DateTime<Utc>)>,
     /// The last status written to the uptime history, per service.
     recorded: HashMap<String, Severity>,
+    /// Gaps to record at the first cycle: (service, last looked at, status then).
+    pending_gaps: Vec<(String, DateTime<Utc>, Severity)>,
     /// Open incident ids seen by this process, per service: one that vanishes was watched ending.
     watched_open: HashMap<String, HashSet<String>>,
     /// Per host: when it last answered at HTTP level, and when it last failed below it.
@@ -186,6 +190,7 @@ impl Engine {
             http_cache: HashMap::new(),
             persisted: HashMap::new(),
             recorded: HashMap::new(),
+            pending_gaps: Vec::new(),
             watched_open: HashMap::new(),
             hosts: HashMap::new(),
             keys: HashMap::new(),
@@ -194,9 +199,10 @@ impl Engine {
         };
         let states = e.store.states()?;
         e.recorded = e.store.last_recorded()?;
-        // The app was not running since each state was last written: that time is no data. Close
-        // the recorded status there, so uptime never carries it across the gap.
-        let gaps: Vec<(String, DateTime<Utc>, Severity)> = states
+        // The app was not running since each state was last written: that time is no data. The
+        // recorded status is closed there, at the first cycle (never here: `vigie status` builds
+        // an engine only to read, and must not write while the tray app runs).
+        e.pending_gaps = states
             .iter()
             .filter_map(|s| {
                 let last = *e.recorded.get(&s.id)?;
@@ -204,17 +210,6 @@ impl Engine {
                 (last != Severity::Unknown).then(|| (s.id.clone(), at, last))
             })
             .collect();
-        if !gaps.is_empty() {
-            e.store.transaction(|tx| {
-                for (id, at, from) in &gaps {
-                    tx.add_change(id, *at, *from, Severity::Unknown)?;
-                }
-                Ok(())
-            })?;
-            for (id, _, _) in gaps {
-                e.recorded.insert(id, Severity::Unknown);
-            }
-        }
         for s in states {
             e.states
                 .insert(s.id.clone(), ServiceState { stale: true, ..s });
@@ -337,6 +332,11 @@ impl Engine {
         let (requests, bytes, not_modified) = traffic(&results);
         let was_online = self.online;
         self.online = self.vote_offline(&plan, &results);
+        let errors_before: HashMap<String, Option<String>> = self
+            .states
+            .iter()
+            .map(|(id, s)| (id.clone(), s.error.clone()))
+            .collect();
         let (events, writes) = self.observe_all(&plan, &results, now);
         if self.online && !was_online {
             // Network is back: look at everything now rather than at each page's back-off time.
@@ -349,6 +349,16 @@ impl Engine {
             }
         }
         self.persist(&plan, &results, &writes, now)?;
+        // Changes only (offline/online, a page's error): the log stays small over weeks.
+        let errors = writes
+            .iter()
+            .map(|w| (w.state.id.as_str(), w.state.error.as_deref()));
+        logs::log_cycle(&logs::cycle_lines(
+            was_online,
+            self.online,
+            &errors_before,
+            errors,
+        ));
         Ok(CycleReport {
             snapshot: self.snapshot(now),
             events,
@@ -603,7 +613,7 @@ impl Engine {
     fn schedule_next(&mut self, p: &Planned, obs: &Observation, results: &Results) {
         let mono = Instant::now();
         let online = self.online;
-        let floor = if is_loopback(&p.spec.url) {
+        let floor = if is_own_host(&p.spec.url) {
             Duration::ZERO
         } else {
             MIN_INTERVAL
@@ -653,7 +663,7 @@ impl Engine {
             return Vec::new();
         };
         let mono = Instant::now();
-        let floor = if is_loopback(h) {
+        let floor = if is_own_host(h) {
             Duration::ZERO
         } else {
             MIN_INTERVAL
@@ -702,9 +712,15 @@ impl Engine {
             .last_prune
             .is_none_or(|t| now - t > chrono::Duration::days(1));
         let mut new_cache = Vec::new();
-        let recorded = &mut self.recorded;
+        let gaps = std::mem::take(&mut self.pending_gaps);
+        // Updated on a copy: a transaction that fails must leave memory as it leaves the file.
+        let mut recorded = self.recorded.clone();
         let watched_open = &self.watched_open;
-        self.store.transaction(|tx| {
+        let written = self.store.transaction(|tx| {
+            for (id, at, from) in &gaps {
+                tx.add_change(id, *at, *from, Severity::Unknown)?;
+                recorded.insert(id.clone(), Severity::Unknown);
+            }
             for u in &plan.urls {
                 if let Some(Ok(r)) = results.get(u) {
                     // Only answers with validators are worth keeping; a 304 changed nothing.
@@ -749,7 +765,13 @@ impl Engine {
                 }
             }
             Ok(())
-        })?;
+        });
+        if let Err(e) = written {
+            // Nothing was written: the gaps are still to record.
+            self.pending_gaps = gaps;
+            return Err(e.into());
+        }
+        self.recorded = recorded;
         for (u, c) in new_cache {
             self.http_cache.insert(u, Some(Arc::new(c)));
         }
@@ -1028,14 +1050,17 @@ async fn fetch_with_retry(
     fetch::get(client, url, cached, timeout).await
 }
 
-/// Local hosts are not subject to the politeness floor.
-pub fn is_loopback(u: &str) -> bool {
+/// Hosts on this machine or a private network (RFC 1918, link-local, IPv6 unique-local) are the
+/// user's own servers, not a provider's: the politeness floor does not apply to them.
+pub fn is_own_host(u: &str) -> bool {
     match url::Url::parse(u)
         .ok()
         .and_then(|u| u.host().map(|h| h.to_owned()))
     {
-        Some(url::Host::Ipv4(a)) => a.is_loopback(),
-        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Ipv4(a)) => a.is_loopback() || a.is_private() || a.is_link_local(),
+        Some(url::Host::Ipv6(a)) => {
+            a.is_loopback() || (a.segments()[0] & 0xfe00) == 0xfc00 || a.is_unicast_link_local()
+        }
         Some(url::Host::Domain(d)) => d == "localhost",
         None => false,
     }
@@ -1178,6 +1203,23 @@ mod tests {
 
     fn answer(plan: &Plan, f: impl Fn(&str) -> Result<Response, FetchError>) -> Results {
         plan.urls.iter().map(|u| (u.clone(), f(u))).collect()
+    }
+
+    #[test]
+    fn own_hosts_are_exempt_from_the_floor_public_ones_never() {
+        for (u, own) in [
+            ("http://127.0.0.1:8080/x", true),
+            ("http://localhost/x", true),
+            ("http://10.213.7.1:9000/a", true),
+            ("http://192.168.1.20/status", true),
+            ("http://[fd00::1]/", true),
+            ("https://status.openai.com", false),
+            ("https://8.8.8.8/", false),
+            ("https://[2001:db8::1]/", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(is_own_host(u), own, "{u}");
+        }
     }
 
     /// The engine runs under `tokio::spawn` in the tray and `vigie watch`.

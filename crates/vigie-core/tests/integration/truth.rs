@@ -324,3 +324,29 @@ async fn an_incident_io_page_without_the_widget_api_reads_from_the_proxy() {
     assert!(s.components.len() > 5);
     assert_eq!(server.hits("/p/api/v1/summary"), 1);
 }
+
+#[tokio::test]
+async fn an_engine_that_only_reads_writes_nothing() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/a/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
+    let cfg = config(&format!(
+        "catalog = []\ninterval = \"1s\"\n{}",
+        service("a", Kind::Statuspage, &format!("{}/a", server.url()), "")
+    ));
+    engine(dir.path(), &cfg).cycle(true).await.expect("cycle");
+    let count = |d: &std::path::Path| {
+        vigie_core::store::Store::open_dir(d)
+            .expect("store")
+            .changes("a", Utc::now() - chrono::Duration::hours(1))
+            .expect("changes")
+            .len()
+    };
+    assert_eq!(count(dir.path()), 1);
+    // `vigie status` builds an engine to read the last state while the tray app may be running:
+    // the gap since the last look is recorded only by an engine that polls.
+    let reader = engine(dir.path(), &cfg);
+    let _ = reader.snapshot(Utc::now());
+    drop(reader);
+    assert_eq!(count(dir.path()), 1);
+}
