@@ -122,6 +122,7 @@ enum CliError {
 }
 
 fn main() -> ExitCode {
+    init_logs();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,6 +135,20 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Warnings (a page failing, offline, a store moved aside) to stderr; stdout stays the command's
+/// output alone. `VIGIE_LOG` (e.g. `debug`, `vigie_core=info`) overrides the level.
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .with_ansi(false)
+        .try_init();
 }
 
 fn rt<E: std::fmt::Display>(e: E) -> CliError {
@@ -260,7 +275,7 @@ fn config_cmd(path: &Path, action: ConfigCmd) -> Result<(), CliError> {
 fn open_store(dir: &Path) -> Result<Store, CliError> {
     let s = Store::open_dir(dir).map_err(rt)?;
     if let Some(msg) = &s.recovered {
-        eprintln!("vigie: {msg}");
+        tracing::warn!("{msg}");
     }
     Ok(s)
 }
@@ -473,7 +488,7 @@ async fn watch(engine: Engine, json: bool) {
                         }
                     }
                 }
-                Some(vigie_core::poller::Update::Error(e)) => eprintln!("vigie: {e}"),
+                Some(vigie_core::poller::Update::Error(e)) => tracing::error!("poll cycle failed: {e}"),
                 None => break,
             },
             _ = tokio::signal::ctrl_c() => break,

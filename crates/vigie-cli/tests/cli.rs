@@ -30,11 +30,16 @@ impl Env {
         self.dir.path().join("config.toml")
     }
     fn vigie(&self, args: &[&str]) -> Output {
+        self.vigie_with(args, &[])
+    }
+    fn vigie_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_vigie"))
             .args(args)
             .env("VIGIE_CONFIG", self.config())
             .env("VIGIE_DATA_DIR", self.dir.path().join("data"))
             .env_remove("OLLAMA_HOST")
+            .env_remove("VIGIE_LOG")
+            .envs(env.iter().copied())
             .output()
             .expect("run vigie")
     }
@@ -156,6 +161,40 @@ async fn unreachable_pages_read_unavailable_and_exit_zero() {
     assert!(text.contains("unavailable"), "{text}");
     assert!(text.contains("CDN or bot challenge"), "{text}");
     assert!(text.contains("Overall: operational"), "{text}");
+}
+
+/// Poll errors are warnings on stderr, naming the service and the URL; stdout stays the report.
+/// `VIGIE_LOG` sets the level.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_page_is_a_warning_on_stderr_naming_its_url() {
+    let server = Server::start().await;
+    server.set(
+        "/gh/api/v2/summary.json",
+        Route::body(503, "text/plain", "busy"),
+    );
+    server.set("/claude/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let env = Env::new(&two_services(&server));
+    let out = env.vigie(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (err, text) = (stderr(&out), stdout(&out));
+    let url = format!("{}/gh/api/v2/summary.json", server.url());
+    let warning = err
+        .lines()
+        .find(|l| l.contains("poll failed"))
+        .unwrap_or_else(|| panic!("no warning in {err:?}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains(&url), "{warning}");
+    assert!(warning.contains("service=gh"), "{warning}");
+    assert!(!err.contains("claude"), "only the failing page: {err}");
+    assert!(
+        !text.contains("WARN") && !text.contains("poll failed"),
+        "{text}"
+    );
+    assert!(text.contains("Overall: operational"), "{text}");
+
+    let quiet = env.vigie_with(&["check"], &[("VIGIE_LOG", "error")]);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "", "VIGIE_LOG=error hides warnings");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod discover;
 pub mod fetch;
+pub mod logs;
 pub mod model;
 pub mod platform;
 pub mod policy;
