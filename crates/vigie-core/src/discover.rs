@@ -13,6 +13,8 @@ use crate::service::ServiceSpec;
 pub enum DiscoverError {
     #[error("{0:?} is not an http(s) URL")]
     BadUrl(String),
+    #[error("{url:?} is a {scheme}: address; only http and https status pages can be added")]
+    Scheme { url: String, scheme: String },
     #[error("cannot build the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
     #[error("no known status-page platform answered at {url} (tried: {tried})")]
@@ -25,6 +27,20 @@ pub enum DiscoverError {
     },
 }
 
+/// Refuse, before any request, what is not an absolute http(s) URL with a host: `file:`,
+/// `javascript:`, `ftp:` and the like are named in the error, so the window can say why.
+pub fn check_url(url: &str) -> Result<url::Url, DiscoverError> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| DiscoverError::BadUrl(url.into()))?;
+    match parsed.scheme() {
+        "http" | "https" if parsed.has_host() => Ok(parsed),
+        "http" | "https" => Err(DiscoverError::BadUrl(url.into())),
+        other => Err(DiscoverError::Scheme {
+            url: url.into(),
+            scheme: other.into(),
+        }),
+    }
+}
+
 /// A detected page, ready to be saved, with what it says now.
 #[derive(Debug, Clone)]
 pub struct Discovered {
@@ -33,10 +49,7 @@ pub struct Discovered {
 }
 
 pub async fn discover(url: &str, timeout: Duration) -> Result<Discovered, DiscoverError> {
-    let parsed = url::Url::parse(url.trim()).map_err(|_| DiscoverError::BadUrl(url.into()))?;
-    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
-        return Err(DiscoverError::BadUrl(url.into()));
-    }
+    check_url(url)?;
     let client = fetch::client(timeout)?;
     let mut tried = Vec::new();
     for candidate in detect::probe_urls(url.trim()) {
@@ -148,6 +161,43 @@ pub fn id_from_host(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_pages_are_looked_at() {
+        for (url, scheme) in [
+            ("file:///etc/passwd", "file"),
+            ("javascript:alert(1)", "javascript"),
+            ("ftp://status.example.com/", "ftp"),
+            (" data:text/html,<b>x</b>", "data"),
+        ] {
+            let e = check_url(url).expect_err(url);
+            let text = e.to_string();
+            assert!(
+                matches!(&e, DiscoverError::Scheme { scheme: s, .. } if s == scheme),
+                "{url}: {e:?}"
+            );
+            assert!(text.contains("only http and https"), "{text}");
+            assert!(text.contains(&format!("{scheme}:")), "{text}");
+        }
+        for bad in ["status.example.com", "", "http://"] {
+            assert!(
+                matches!(check_url(bad), Err(DiscoverError::BadUrl(_))),
+                "{bad:?}"
+            );
+        }
+        for ok in ["https://status.example.com", " http://127.0.0.1:8080/x "] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+    }
+
+    /// The refusal comes before any request: no client is built, nothing is fetched.
+    #[tokio::test]
+    async fn discover_refuses_other_schemes_without_fetching() {
+        let e = discover("file:///etc/passwd", Duration::from_millis(1))
+            .await
+            .expect_err("refused");
+        assert!(matches!(e, DiscoverError::Scheme { .. }), "{e:?}");
+    }
 
     #[test]
     fn ids_from_hosts() {
