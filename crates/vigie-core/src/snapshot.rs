@@ -74,10 +74,17 @@ pub fn overall(services: &[ServiceState]) -> Severity {
 /// Incidents as CSV (one row per incident; the latest update's text included), for export.
 pub fn history_csv(list: &[crate::store::StoredIncident]) -> String {
     fn field(s: &str) -> String {
+        // Provider text opened in a spreadsheet must not run as a formula (OWASP "CSV
+        // injection"): a leading quote makes the cell plain text.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_string()
+            s
         }
     }
     let t = |t: Option<DateTime<Utc>>| {
@@ -106,4 +113,64 @@ pub fn history_csv(list: &[crate::store::StoredIncident]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{IncidentKind, IncidentUpdate};
+    use crate::store::StoredIncident;
+
+    fn stored(service: &str, title: &str, update: &str) -> StoredIncident {
+        StoredIncident {
+            service: service.into(),
+            incident: Incident {
+                id: "i1".into(),
+                kind: IncidentKind::default(),
+                title: title.into(),
+                status: "investigating".into(),
+                impact: Severity::Degraded,
+                started_at: None,
+                resolved_at: None,
+                url: Some("https://status.example.com/i1".into()),
+                components: Vec::new(),
+                updates: vec![IncidentUpdate {
+                    at: None,
+                    status: "investigating".into(),
+                    text: update.into(),
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_text() {
+        let csv = history_csv(&[
+            stored("=cmd", "=HYPERLINK(\"http://x\",\"y\")", "+1 rows"),
+            stored("ok", "-2+3", "@SUM(A1)"),
+        ]);
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(
+            rows,
+            [
+                "'=cmd,i1,incident,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",investigating,degraded,,,https://status.example.com/i1,1,'+1 rows",
+                "ok,i1,incident,'-2+3,investigating,degraded,,,https://status.example.com/i1,1,'@SUM(A1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_leaves_ordinary_text_alone_and_quotes_as_before() {
+        let csv = history_csv(&[stored(
+            "claude",
+            "Errors on Opus, Sonnet",
+            "A \"fix\" - deployed",
+        )]);
+        let row = csv.lines().nth(1).expect("a row");
+        assert!(
+            row.starts_with("claude,i1,incident,\"Errors on Opus, Sonnet\","),
+            "{row}"
+        );
+        assert!(row.ends_with(",1,\"A \"\"fix\"\" - deployed\""), "{row}");
+    }
 }
