@@ -121,6 +121,21 @@ pub fn ago(then: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Ut
     }
 }
 
+/// Plain text made safe for a notification body: the freedesktop spec lets servers parse a
+/// subset of HTML there, so provider text like "AT&T <b>" must be escaped to show as written.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +167,21 @@ mod tests {
     #[test]
     fn tidy_collapses_blank_runs() {
         assert_eq!(tidy("  a  b \n\n\n\n c\u{7}\n"), "a b\n\nc");
+    }
+
+    #[test]
+    fn notification_bodies_escape_markup() {
+        assert_eq!(escape_markup("AT&T <b>"), "AT&amp;T &lt;b&gt;");
+        assert_eq!(
+            escape_markup("<a href=\"x\">it's</a> &amp;"),
+            "&lt;a href=\"x\"&gt;it's&lt;/a&gt; &amp;amp;"
+        );
+        assert_eq!(
+            escape_markup("Claude: degraded — API"),
+            "Claude: degraded — API"
+        );
+        // Escaping then decoding (what a markup-parsing server does) gives the text back.
+        let s = "x < y && z > 0 <img src=x onerror=1>";
+        assert_eq!(decode_entities(&escape_markup(s)), s);
     }
 }
