@@ -216,8 +216,30 @@ pub fn open_url(url: String) -> Result<(), String> {
     let Some(url) = settings::safe_http_url(&url) else {
         return Err("only http(s) links can be opened".into());
     };
+    xdg_open(url.as_ref())
+}
+
+/// Where the log file is (`vigie_core::logs`), for the Settings view.
+#[tauri::command]
+pub fn get_log_path() -> String {
+    vigie_core::logs::path().display().to_string()
+}
+
+/// Open the folder that holds the log file in the file manager. It takes no argument: the
+/// webview can open this one folder and no other path.
+#[tauri::command]
+pub fn open_log_folder() -> Result<(), String> {
+    let dir = vigie_core::logs::dir();
+    if !dir.is_dir() {
+        return Err(format!("{} does not exist yet", dir.display()));
+    }
+    xdg_open(dir.as_os_str())
+}
+
+/// Hand a checked URL or our own folder to the desktop's opener.
+fn xdg_open(arg: &std::ffi::OsStr) -> Result<(), String> {
     std::process::Command::new("xdg-open")
-        .arg(&url)
+        .arg(arg)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -9,12 +9,14 @@
 
 pub mod commands;
 pub mod icon;
+pub mod logging;
 pub mod notify;
 pub mod tray;
 pub mod window;
 pub mod window_process;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Local, Utc};
@@ -78,9 +80,11 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Run the app with the default runtime; returns the process exit code.
 pub fn run() -> i32 {
     if std::env::args().any(|a| a == window_process::ARG) {
+        logging::init_window();
         return window_process::run_child();
     }
-    run_app(tauri::Builder::default())
+    let log = logging::init_tray();
+    run_app(tauri::Builder::default(), log)
 }
 
 /// The window's commands, registered by the tray process and by the window process alike.
@@ -98,35 +102,54 @@ pub(crate) fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::add_service,
         commands::get_autostart,
         commands::set_autostart,
-        commands::open_url
+        commands::open_url,
+        commands::get_log_path,
+        commands::open_log_folder
     ])
 }
 
-/// Run the app on any Tauri runtime (tests could pass a mock runtime's builder).
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
+/// Run the app on any Tauri runtime (tests could pass a mock runtime's builder). `log` is where
+/// the log file is, or why there is none.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, log: Result<PathBuf, String>) -> i32 {
     let mut problems: Vec<String> = Vec::new();
 
     let config_path = config::default_path();
+    let data_dir = store::default_dir();
+    // The trace a launch from the desktop or at login leaves (tests/e2e/run.sh looks for it).
+    tracing::info!(
+        "started vigie-app {}, config {}, data {}",
+        env!("CARGO_PKG_VERSION"),
+        config_path.display(),
+        data_dir.display()
+    );
+    if let Err(e) = log {
+        tracing::warn!("{e}; logging to stderr only");
+    }
     let cfg = match config::load(&config_path) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("vigie: config problems, running on defaults:\n{e}");
+            tracing::warn!("config problems, running on defaults:\n{e}");
             problems.push(e.to_string());
             Config::default()
         }
     };
 
-    let store = match Store::open_dir(&store::default_dir()) {
-        Ok(s) => s,
+    let store = match Store::open_dir(&data_dir) {
+        Ok(s) => {
+            if let Some(msg) = &s.recovered {
+                tracing::warn!("{msg}");
+            }
+            s
+        }
         Err(e) => {
             // History is lost for this run, but the tray still works.
-            eprintln!("vigie: cannot open the store ({e}); using a temporary one");
+            tracing::error!("cannot open the store ({e}); using a temporary one");
             problems.push(format!("cannot open the history database: {e}"));
             let dir = std::env::temp_dir().join(format!("vigie-{}", std::process::id()));
             match Store::open_dir(&dir) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("vigie: cannot open a temporary store either: {e}");
+                    tracing::error!("cannot open a temporary store either: {e}");
                     return 1;
                 }
             }
@@ -136,7 +159,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
     let engine = match Engine::new(&cfg, store) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("vigie: cannot start: {e}");
+            tracing::error!("cannot start: {e}");
             return 1;
         }
     };
@@ -177,7 +200,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> i32 {
     let app = match app {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("vigie: cannot start the app: {e}");
+            tracing::error!("cannot start the app: {e}");
             return 1;
         }
     };
@@ -231,7 +254,7 @@ fn start_poller<R: Runtime>(
                         notify::send(&app, n);
                     }
                 }
-                Update::Error(e) => eprintln!("vigie: poll failed: {e}"),
+                Update::Error(e) => tracing::error!("poll cycle failed: {e}"),
             }
         }
     });

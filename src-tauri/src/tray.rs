@@ -102,7 +102,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     if let Err(e) = app.run_on_main_thread(move || refresh_now(&handle)) {
-        eprintln!("vigie: cannot refresh the tray: {e}");
+        tracing::warn!("cannot refresh the tray: {e}");
     }
 }
 
@@ -120,7 +120,7 @@ fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
     if *icon_now != Some(wanted) {
         match tray.set_icon(Some(icon_image(&snapshot))) {
             Ok(()) => *icon_now = Some(wanted),
-            Err(e) => eprintln!("vigie: cannot set the tray icon: {e}"),
+            Err(e) => tracing::warn!("cannot set the tray icon: {e}"),
         }
     }
     drop(icon_now);
@@ -134,7 +134,7 @@ fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
     if same_shape {
         if let Some(m) = live.as_ref() {
             if let Err(e) = update_menu(app, m, &snapshot, now, paused) {
-                eprintln!("vigie: cannot update the tray menu: {e}");
+                tracing::warn!("cannot update the tray menu: {e}");
             }
         }
         return;
@@ -142,9 +142,9 @@ fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
     match build_menu(app, &snapshot, now) {
         Ok((menu, items)) => match tray.set_menu(Some(menu)) {
             Ok(()) => *live = Some(items),
-            Err(e) => eprintln!("vigie: cannot set the tray menu: {e}"),
+            Err(e) => tracing::warn!("cannot set the tray menu: {e}"),
         },
-        Err(e) => eprintln!("vigie: cannot build the tray menu: {e}"),
+        Err(e) => tracing::warn!("cannot build the tray menu: {e}"),
     }
 }
 
@@ -321,7 +321,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 al.enable()
             };
             if let Err(e) = result {
-                eprintln!("vigie: cannot change launch at login: {e}");
+                tracing::warn!("cannot change launch at login: {e}");
             }
             refresh(app);
         }

@@ -35,7 +35,7 @@ pub fn open_here<R: Runtime>(app: &AppHandle<R>) {
         Ok(w) => {
             let _ = w.set_focus();
         }
-        Err(e) => eprintln!("vigie: cannot open the history window: {e}"),
+        Err(e) => tracing::error!("cannot open the history window: {e}"),
     }
 }
 

@@ -56,22 +56,27 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
     }
     let exe = match std::env::current_exe() {
         Ok(e) => e,
-        Err(e) => return eprintln!("vigie: cannot find my own executable: {e}"),
+        Err(e) => return tracing::error!("cannot find my own executable: {e}"),
     };
     let spawned = std::process::Command::new(exe)
         .arg(ARG)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        // Its log lines (and WebKit's warnings) go to the tray's log file.
+        .stderr(Stdio::piped())
         .spawn();
     let mut child = match spawned {
         Ok(c) => c,
-        Err(e) => return eprintln!("vigie: cannot open the history window: {e}"),
+        Err(e) => return tracing::error!("cannot open the history window: {e}"),
     };
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         let _ = child.kill();
         let _ = child.wait();
         return;
     };
+    if let Some(stderr) = child.stderr.take() {
+        crate::logging::relay(stderr);
+    }
     let snapshot = app.state::<AppState>().snapshot();
     if let Ok(line) = serde_json::to_string(&snapshot) {
         let _ = writeln!(stdin, "{line}");
@@ -123,7 +128,7 @@ fn reload(state: &AppState) {
             let _ = state.commands.send(Command::Reload(Box::new(cfg)));
         }
         // The window validates before writing, so this is a file edited by hand meanwhile.
-        Err(e) => eprintln!("vigie: settings not applied: {e}"),
+        Err(e) => tracing::warn!("settings not applied: {e}"),
     }
 }
 
@@ -185,7 +190,7 @@ pub fn run_child() -> i32 {
         // Closing the window ends the process: that is the point.
         Ok(app) => app.run_return(|_, _| {}),
         Err(e) => {
-            eprintln!("vigie: cannot open the history window: {e}");
+            tracing::error!("cannot open the history window: {e}");
             1
         }
     }

@@ -111,11 +111,22 @@ hits_at_least() { (($(hits) >= $1)); }
 # --- the app ---------------------------------------------------------------------------------
 
 # Environment of every app process: temp config and data, and XDG dirs so WebKit, autostart
-# and friends write under the scenario's temp dir instead of the user's home.
+# and friends write under the scenario's temp dir instead of the user's home. The log goes to
+# the default place under XDG_STATE_HOME (no VIGIE_LOG_DIR): that path is what is checked.
 app_env() {
   APP_ENV=(VIGIE_CONFIG="$WORK/config.toml" VIGIE_DATA_DIR="$WORK/data"
     XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config"
-    XDG_CACHE_HOME="$WORK/xdg/cache")
+    XDG_CACHE_HOME="$WORK/xdg/cache" XDG_STATE_HOME="$WORK/xdg/state")
+}
+APP_LOG_REL=xdg/state/vigie/vigie.log
+
+# log_has TEXT: the app's log file has a line containing TEXT.
+log_has() { grep -qF -- "$1" "$WORK/$APP_LOG_REL" 2>/dev/null; }
+
+# wait_log SECONDS TEXT: wait for TEXT in the app's log file.
+wait_log() {
+  poll "$1" "the log $APP_LOG_REL to say \"$2\"" log_has "$2"
+  step "log: $(grep -F -- "$2" "$WORK/$APP_LOG_REL" | tail -n1 | cut -c1-160)"
 }
 
 # `env` execs the app, so $! is the app's own pid (its WebKit children hang under it).

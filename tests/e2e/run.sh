@@ -28,6 +28,9 @@ scenario_pixels() {
   serve "$OPERATIONAL"
   start_app
   poll 20 "the tray icon" has_icon
+  # A launch leaves a trace in the XDG state dir, whatever the app's stderr is tied to.
+  wait_log 10 "started vigie-app "
+  log_has "config $WORK/config.toml, data $WORK/data" || fail "the start line does not name the config and data dir"
   wait_color "$GREEN" 15 green
   serve "$major"
   wait_color "$RED" 10 red
@@ -77,6 +80,8 @@ scenario_notifications() {
   wait_notices 5 "$SUMMARY_MAJOR"
   wait_polls 2
   expect_notices "$SUMMARY_MAJOR" # exactly one for the change
+  # Each notice is logged (sent, or not shown when the session has no notification server).
+  wait_log 5 "$SUMMARY_MAJOR"
 
   # Unreachable (offline) and back with the same status: nothing to tell.
   server_down 5
@@ -84,6 +89,10 @@ scenario_notifications() {
   wait_color "$RED" 15 "red (back online)"
   wait_polls 2
   expect_notices "$SUMMARY_MAJOR"
+  wait_log 5 "offline: no status page could be reached"
+  wait_log 5 "online again"
+  [ "$(grep -cF "offline: no status page" "$WORK/$APP_LOG_REL")" -eq 1 ] ||
+    fail "the offline switch is logged more than once: $(grep -F offline "$WORK/$APP_LOG_REL")"
 
   serve "$OPERATIONAL"
   wait_color "$GREEN" 10 green
@@ -338,9 +347,11 @@ for s in "${SCENARIOS[@]}"; do
     grep -v '^dbus-daemon\[' "$art/steps.log" | sed 's/^/  | /' || true
     echo "  --- app stderr (last 40 lines)"
     tail -n 40 "$work/app.err" 2>/dev/null | sed 's/^/  | /' || true
+    echo "  --- app log (last 20 lines)"
+    tail -n 20 "$work/xdg/state/vigie/vigie.log" 2>/dev/null | sed 's/^/  | /' || true
     echo "  --- notify log (Notify calls)"
     grep -A5 'member=Notify' "$work/notify.log" 2>/dev/null | grep -E 'member=Notify|^   string' | sed 's/^/  | /' || true
-    cp "$work"/app*.err "$work/notify.log" "$work/config.toml" "$art/" 2>/dev/null || true
+    cp "$work"/app*.err "$work/notify.log" "$work/config.toml" "$work"/xdg/state/vigie/vigie.log* "$art/" 2>/dev/null || true
     echo "  artifacts: $art"
   fi
   rm -rf "$work"

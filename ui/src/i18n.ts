@@ -110,6 +110,8 @@ const en = {
   "settings.autostart": "Launch at login",
   "settings.language": "Language",
   "settings.file": "Config file: {path}",
+  "settings.log": "Log file: {path}",
+  "settings.openLog": "Open its folder",
   "settings.invalid": "The config file has problems; fix it first. Nothing was written.",
   "live.updated": "Updated {time}",
 } as const;
@@ -222,6 +224,8 @@ const fr: Record<Key, string> = {
   "settings.autostart": "Lancer à l’ouverture de session",
   "settings.language": "Langue",
   "settings.file": "Fichier de configuration : {path}",
+  "settings.log": "Journal : {path}",
+  "settings.openLog": "Ouvrir son dossier",
   "settings.invalid": "Le fichier de configuration a des problèmes ; corrigez-le d’abord. Rien n’a été écrit.",
   "live.updated": "Mis à jour {time}",
 };

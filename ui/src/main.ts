@@ -174,6 +174,11 @@ async function loadSettings(): Promise<void> {
   } catch {
     settingsState.autostart = null;
   }
+  try {
+    settingsState.logPath = await invoke<string>("get_log_path");
+  } catch {
+    settingsState.logPath = null;
+  }
 }
 
 function onSnapshot(s: Snapshot): void {

@@ -170,19 +170,22 @@ const OFFLINE_PREFIX: &str = "offline:";
 
 /// Emit a cycle's lines as `tracing` events.
 pub fn log_cycle(lines: &[CycleLine]) {
+    // Filed under the poller, where these are decided (`VIGIE_LOG=vigie_core::poller=debug`).
+    const POLLER: &str = "vigie_core::poller";
     for l in lines {
         match l {
-            CycleLine::Offline => {
-                tracing::warn!(
-                    "offline: no status page could be reached; keeping the last known state"
-                )
+            CycleLine::Offline => tracing::warn!(
+                target: POLLER,
+                "offline: no status page could be reached; keeping the last known state"
+            ),
+            CycleLine::Online => {
+                tracing::info!(target: POLLER, "online again: polling every page now")
             }
-            CycleLine::Online => tracing::info!("online again: polling every page now"),
             CycleLine::Failing { service, error } => {
-                tracing::warn!(service = %service, "poll failed: {error}")
+                tracing::warn!(target: POLLER, service = %service, "poll failed: {error}")
             }
             CycleLine::Recovered { service } => {
-                tracing::info!(service = %service, "page read again")
+                tracing::info!(target: POLLER, service = %service, "page read again")
             }
         }
     }

@@ -11,12 +11,23 @@ import { invoke, errorText } from "../ipc";
 import { type Ctx, badge } from "../ctx";
 import { INTERVALS, splitQuiet } from "../state";
 
-export const settingsState: { saved: Settings | null; draft: Settings | null; autostart: boolean | null; error: string | null } = {
+export const settingsState: { saved: Settings | null; draft: Settings | null; autostart: boolean | null; logPath: string | null; error: string | null } = {
   saved: null,
   draft: null,
   autostart: null,
+  logPath: null,
   error: null,
 };
+
+/** Where the log file is, and a button that opens its folder (the app opens that folder only). */
+export function logLine(ctx: Ctx, path: string | null): HTMLElement | null {
+  if (!path) return null;
+  const open = h("button", { type: "button", class: "link", id: "open-log" }, ctx.t("settings.openLog"));
+  open.addEventListener("click", () => {
+    invoke("open_log_folder").catch((e) => ctx.fail(e));
+  });
+  return h("p", { class: "muted small log-path" }, ctx.t("settings.log", { path }), " ", open);
+}
 
 const THRESHOLDS: Severity[] = ["maintenance", "degraded", "partial_outage", "major_outage"];
 let uid = 0;
@@ -179,6 +190,7 @@ export function renderSettings(ctx: Ctx, body: HTMLElement, onLanguage: (l: stri
       h("ul", { class: "svc-list" }, d.services.filter((s) => !s.builtin).map((s) => serviceRow(ctx, d, s)))),
     h("div", { class: "toolbar sticky" }, save, msg),
     h("p", { class: "muted small" }, ctx.t("settings.file", { path: d.path })),
+    logLine(ctx, st.logPath),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -124,6 +124,8 @@
     add_service: (a) => { settings.services.push({ ...a.service, builtin: false, enabled: true }); return settings; },
     export_history: (a) => ({ file_name: `vigie-history.${a.format}`, mime: a.format === "csv" ? "text/csv" : "application/json", text: a.format === "csv" ? "service,id\n" + a.keys.map((k) => `${k.service},${k.id}`).join("\n") : JSON.stringify(a.keys), saved_to: null }),
     open_url: () => null,
+    get_log_path: () => "/home/user/.local/state/vigie/vigie.log",
+    open_log_folder: (a) => { if (Object.keys(a).length) throw "open_log_folder takes no argument"; return null; },
     "plugin:event|listen": (a) => { listeners.push(a); return nextId++; },
     "plugin:event|unlisten": () => null,
   };

@@ -246,6 +246,19 @@ test("Settings: toggle, components, save, error shown; add a page with a preview
   await context.close();
 });
 
+test("Settings: the log file's path, and a button that opens its folder (no path sent)", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-settings").click();
+  await page.waitForSelector("form.settings .log-path");
+  assert.match(await page.locator(".log-path").innerText(), /^Log file: \/home\/user\/\.local\/state\/vigie\/vigie\.log/);
+  await page.getByRole("button", { name: "Open its folder" }).click();
+  await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "open_log_folder"));
+  const call = await page.evaluate(() => window.__calls.find((c) => c.cmd === "open_log_folder"));
+  assert.deepEqual(call.args, {});
+  await assertClean(page, errors);
+  await context.close();
+});
+
 test("live: the snapshot event updates the Now view without reload", async () => {
   const { context, page, errors } = await open();
   await page.evaluate(() => {
