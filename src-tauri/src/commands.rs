@@ -173,6 +173,8 @@ pub fn get_components(
 /// Detect what a status-page URL is and read it once, for a preview; nothing is saved.
 #[tauri::command]
 pub async fn discover_page(win: State<'_, WindowState>, url: String) -> Result<Preview, String> {
+    // First, so a file: or javascript: address is refused as such even with a broken config.
+    vigie_core::discover::check_url(&url).map_err(|e| e.to_string())?;
     let cfg = load_config(&win)?;
     let timeout = cfg.timeout.min(Duration::from_secs(15));
     let found = vigie_core::discover::discover(&url, timeout)

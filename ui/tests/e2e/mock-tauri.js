@@ -120,7 +120,7 @@
     set_autostart: (a) => a.enabled,
     save_settings: (a) => { if (a.settings.notifications.threshold === "maintenance") throw "/home/user/.config/vigie/config.toml:3: notifications.threshold: refused by the test mock"; Object.assign(settings, JSON.parse(JSON.stringify(a.settings))); return settings; },
     get_components: () => [{ id: "pkgs", name: "Packages", group: null, status: "partial_outage" }, { id: "act", name: `Actions ${XSS_IMG}`, group: "CI", status: "operational" }],
-    discover_page: (a) => { if (!/^https?:/.test(a.url)) throw `${JSON.stringify(a.url)} is not an http(s) URL`; return { id: "example", name: `Example ${XSS_SCRIPT}`, kind: "statuspage", url: a.url, status: "degraded", components: [{ id: "api", name: "API", group: null, status: "degraded" }], incidents: [], note: null }; },
+    discover_page: (a) => { const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(a.url)?.[1]; if (scheme && !/^https?$/i.test(scheme)) throw `${JSON.stringify(a.url)} is a ${scheme}: address; only http and https status pages can be added`; if (!/^https?:/.test(a.url)) throw `${JSON.stringify(a.url)} is not an http(s) URL`; return { id: "example", name: `Example ${XSS_SCRIPT}`, kind: "statuspage", url: a.url, status: "degraded", components: [{ id: "api", name: "API", group: null, status: "degraded" }], incidents: [], note: null }; },
     add_service: (a) => { settings.services.push({ ...a.service, builtin: false, enabled: true }); return settings; },
     export_history: (a) => ({ file_name: `vigie-history.${a.format}`, mime: a.format === "csv" ? "text/csv" : "application/json", text: a.format === "csv" ? "service,id\n" + a.keys.map((k) => `${k.service},${k.id}`).join("\n") : JSON.stringify(a.keys), saved_to: null }),
     open_url: () => null,

@@ -233,6 +233,12 @@ test("Settings: toggle, components, save, error shown; add a page with a preview
   await page.waitForSelector(".form-msg.error-text");
   assert.match(await page.locator("[role=alert]").innerText(), /config\.toml:3: notifications/);
 
+  // Another scheme is refused, and the window says why.
+  await page.fill("#add-url", "file:///etc/passwd");
+  await page.getByRole("button", { name: "Detect" }).click();
+  await page.waitForSelector(".preview [role=alert]");
+  assert.match(await page.locator(".preview [role=alert]").innerText(), /is a file: address; only http and https status pages can be added/);
+
   await page.fill("#add-url", "https://status.example.com");
   await page.getByRole("button", { name: "Detect" }).click();
   await page.waitForSelector(".preview .card");
