@@ -5,7 +5,7 @@ export CARGO_TERM_COLOR ?= never
 # Debug info off: the Tauri build is 40% smaller and faster on 2 cores.
 export CARGO_PROFILE_DEV_DEBUG ?= 0
 
-.PHONY: deps ui ui-test screenshots run cli test lint unit bench package
+.PHONY: deps ui ui-test screenshots run cli test lint unit bench package fuzz
 
 deps:
 	bash scripts/install-deps.sh
@@ -51,6 +51,14 @@ bench: deps ui
 	cargo bench -p vigie-core --bench parse
 	scripts/measure-memory.sh
 	scripts/measure-watch.sh $(WATCH_SECS)
+
+# Coverage-guided fuzzing (cargo-fuzz, nightly): every parser target for FUZZ_SECS seconds each,
+# FUZZ_JOBS at a time, corpora seeded from tests/fixtures. Installs cargo-fuzz if missing; says so
+# and skips without a nightly toolchain. Writes only gitignored paths under fuzz/.
+FUZZ_SECS ?= 60
+FUZZ_JOBS ?= 1
+fuzz:
+	FUZZ_JOBS=$(FUZZ_JOBS) bash fuzz/run.sh $(FUZZ_SECS)
 
 # Installable packages: target/release/bundle/deb/*.deb and target/release/bundle/rpm/*.rpm.
 # npx fetches the Tauri CLI from npm once (then cached); its deb and rpm bundlers are pure Rust,
