@@ -41,6 +41,9 @@ screenshots: ui
 
 test: deps lint unit ui-test
 	@if [ -x tests/e2e/run.sh ]; then tests/e2e/run.sh; fi
+	# A real network that goes down: vigie watch in its own namespace (says SKIP where not permitted).
+	cargo build -p vigie-cli
+	tests/netns/offline.sh
 
 # Figures, never assertions: poll cycles vs a plain client, steady-state bytes, the uptime query
 # (table), parse times (criterion), the release tray app's memory and launch time, then

@@ -22,6 +22,10 @@ pub enum FetchError {
     Refused,
     #[error("cannot connect: {0}")]
     Connect(String),
+    /// This machine has no route to the host (`ENETUNREACH`): a fact about the machine, not the
+    /// page, so it alone says "offline".
+    #[error("network unreachable: {0}")]
+    NoNetwork(String),
     #[error("timed out after {0:?}")]
     Timeout(Duration),
     #[error("response larger than {} MiB, refused", MAX_BODY / (1024 * 1024))]
@@ -35,7 +39,10 @@ impl FetchError {
     pub fn is_network(&self) -> bool {
         matches!(
             self,
-            FetchError::Refused | FetchError::Connect(_) | FetchError::Timeout(_)
+            FetchError::Refused
+                | FetchError::Connect(_)
+                | FetchError::NoNetwork(_)
+                | FetchError::Timeout(_)
         )
     }
 }
@@ -146,6 +153,11 @@ async fn send(
     })
 }
 
+/// The OS said there is no route at all (no link, no default route): `ENETUNREACH`.
+fn no_route(chain: &str) -> bool {
+    chain.contains("Network is unreachable") || chain.contains("os error 101")
+}
+
 fn classify(e: reqwest::Error, timeout: Duration) -> FetchError {
     if e.is_timeout() {
         return FetchError::Timeout(timeout);
@@ -153,6 +165,8 @@ fn classify(e: reqwest::Error, timeout: Duration) -> FetchError {
     let chain = error_chain(&e);
     if chain.contains("Connection refused") || chain.contains("connection refused") {
         FetchError::Refused
+    } else if e.is_connect() && no_route(&chain) {
+        FetchError::NoNetwork(chain)
     } else if e.is_connect() {
         FetchError::Connect(chain)
     } else if e.is_redirect() {

@@ -285,9 +285,9 @@ impl Engine {
         Snapshot::new(now, self.online, services)
     }
 
-    /// When the next service is due, on monotonic time.
-    pub fn next_due(&self) -> Instant {
-        let now = Instant::now();
+    /// When the next service is due, on monotonic time; `now` when one is due already (the
+    /// caller's `now`, so that "due" compares equal rather than chasing a clock that moved on).
+    pub fn next_due(&self, now: Instant) -> Instant {
         self.specs
             .iter()
             .map(|s| {
@@ -329,15 +329,31 @@ impl Engine {
         let plan = self.plan(force)?;
         let (results, keys) = self.fetch(&plan).await;
         self.keys.extend(keys);
-        let (requests, bytes, not_modified) = traffic(&results);
+        self.after_fetch(&plan, &results, now)
+    }
+
+    /// Stages 3–5 on fetched answers (a cycle without the network, for tests).
+    #[cfg(test)]
+    fn cycle_with(&mut self, plan: &Plan, results: &Results) -> Result<CycleReport, EngineError> {
+        let now = self.now();
+        self.after_fetch(plan, results, now)
+    }
+
+    fn after_fetch(
+        &mut self,
+        plan: &Plan,
+        results: &Results,
+        now: DateTime<Utc>,
+    ) -> Result<CycleReport, EngineError> {
+        let (requests, bytes, not_modified) = traffic(results);
         let was_online = self.online;
-        self.online = self.vote_offline(&plan, &results);
+        self.online = self.vote_offline(plan, results);
         let errors_before: HashMap<String, Option<String>> = self
             .states
             .iter()
             .map(|(id, s)| (id.clone(), s.error.clone()))
             .collect();
-        let (events, writes) = self.observe_all(&plan, &results, now);
+        let (events, writes) = self.observe_all(plan, results, now);
         if self.online && !was_online {
             // Network is back: look at everything now rather than at each page's back-off time.
             let polled: HashSet<&str> = plan.services.iter().map(|p| p.spec.id.as_str()).collect();
@@ -348,7 +364,7 @@ impl Engine {
                 }
             }
         }
-        self.persist(&plan, &results, &writes, now)?;
+        self.persist(plan, results, &writes, now)?;
         // Changes only (offline/online, a page's error): the log stays small over weeks.
         let errors = writes
             .iter()
@@ -488,6 +504,21 @@ impl Engine {
                     _ => seen.ok = Some(mono),
                 }
             }
+        }
+        // No route at all is the machine's own state: offline without a vote, unless another
+        // page answered in the same cycle (the link came back while the cycle ran).
+        let pages: Vec<&Result<Response, FetchError>> = plan
+            .services
+            .iter()
+            .filter(|p| !p.spec.kind.is_probe())
+            .flat_map(|p| p.endpoints.iter().flatten())
+            .filter_map(|u| results.get(u))
+            .collect();
+        let no_route = pages
+            .iter()
+            .any(|r| matches!(r, Err(FetchError::NoNetwork(_))));
+        if no_route && !pages.iter().any(|r| r.is_ok()) {
+            return false;
         }
         let recent = |t: Option<Instant>| t.filter(|t| mono.duration_since(*t) <= VOTE_WINDOW);
         let configured: HashSet<String> = self
@@ -1120,7 +1151,7 @@ pub async fn run(
         loop {
             engine.check_suspend();
             let now = Instant::now();
-            let due = engine.next_due();
+            let due = engine.next_due(now);
             if due <= now {
                 break;
             }
@@ -1328,6 +1359,11 @@ mod tests {
         };
         assert!(r.engine.vote_offline(&c, &answer(&c, forbidden)));
 
+        // No route at all is the machine offline, whatever the other hosts said.
+        let d = only("c");
+        let unroutable = |_: &str| Err(FetchError::NoNetwork("Network is unreachable".into()));
+        assert!(!r.engine.vote_offline(&d, &answer(&d, unroutable)));
+
         // With one host configured, one failure is enough.
         let mut one = rig(&format!(
             "catalog = []\n{}",
@@ -1335,6 +1371,42 @@ mod tests {
         ));
         let p = one.engine.plan(true).expect("plan");
         assert!(!one.engine.vote_offline(&p, &answer(&p, timeout)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn back_online_every_page_is_due_at_once() {
+        let mut r = rig(&format!(
+            "catalog = []\ninterval = \"60s\"\n{}{}",
+            svc("a", "https://status.a.example"),
+            svc("b", "https://status.b.example")
+        ));
+        let all = r.engine.plan(true).expect("plan");
+        let unroutable = |_: &str| Err(FetchError::NoNetwork("Network is unreachable".into()));
+        r.engine
+            .cycle_with(&all, &answer(&all, unroutable))
+            .expect("cycle");
+        assert!(!r.engine.online());
+        tokio::time::advance(Duration::from_secs(40)).await;
+        // Only `a` is polled when the network returns: `b` is due at once, not at its retry time.
+        let a = Plan {
+            services: all.services[..1].to_vec(),
+            urls: all
+                .urls
+                .iter()
+                .filter(|u| u.contains(".a."))
+                .cloned()
+                .collect(),
+            posts: HashMap::new(),
+        };
+        r.engine
+            .cycle_with(&a, &answer(&a, |_| ok(CLAUDE)))
+            .expect("cycle");
+        assert!(r.engine.online());
+        let now = Instant::now();
+        assert_eq!(r.engine.next_due(now), now, "the run loop must not wait");
+        let next = r.engine.plan(false).expect("plan");
+        let ids: Vec<&str> = next.services.iter().map(|p| p.spec.id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1350,11 +1422,11 @@ mod tests {
             r.engine.observe_all(&plan, &refused, r.engine.now());
         }
         let start = Instant::now();
-        assert_eq!(r.engine.next_due() - start, Duration::from_secs(120));
+        assert_eq!(r.engine.next_due(start) - start, Duration::from_secs(120));
         // Offline now: the retry does not cut that back-off short.
         r.engine.online = false;
         r.engine.observe_all(&plan, &refused, r.engine.now());
-        assert_eq!(r.engine.next_due() - start, Duration::from_secs(120));
+        assert_eq!(r.engine.next_due(start) - start, Duration::from_secs(120));
         // A fresh page offline is retried soon, but never under the 30 s public floor.
         let mut f = rig(&format!(
             "catalog = []\n{}",
@@ -1367,7 +1439,10 @@ mod tests {
             &answer(&p, |_| Err(FetchError::Refused)),
             f.engine.now(),
         );
-        assert_eq!(f.engine.next_due() - Instant::now(), MIN_INTERVAL);
+        assert_eq!(
+            f.engine.next_due(Instant::now()) - Instant::now(),
+            MIN_INTERVAL
+        );
     }
 
     #[tokio::test(start_paused = true)]
