@@ -154,6 +154,8 @@ fn merge(into: &mut Entry, other: Entry) {
         stated,
         haystack,
     } = other;
+    // Read before the components and updates are moved out below.
+    let other_resolved = other.is_resolved();
     into.haystack.push('\n');
     into.haystack.push_str(&haystack);
     let (inc, into_stated) = (&mut into.incident, &mut into.stated);
@@ -175,7 +177,7 @@ fn merge(into: &mut Entry, other: Entry) {
     }
     inc.updates.sort_by_key(|u| u.at);
     // An open copy wins over a closed one only if it is newer; otherwise keep the first copy.
-    if inc.is_resolved() != other_is_resolved(&other.status, other.resolved_at) {
+    if inc.is_resolved() != other_resolved {
         let newer = other.started_at > inc.started_at;
         if newer {
             inc.status = other.status;
@@ -185,10 +187,6 @@ fn merge(into: &mut Entry, other: Entry) {
     if inc.url.is_none() {
         inc.url = other.url;
     }
-}
-
-fn other_is_resolved(status: &str, resolved_at: Option<DateTime<Utc>>) -> bool {
-    resolved_at.is_some() || is_closed_word(status)
 }
 
 /// First child element with this local name.

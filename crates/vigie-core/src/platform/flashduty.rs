@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{array, id_str};
+use super::{array, id_str, str_of};
 use crate::model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
 use crate::platform::{json, ReadError};
 use crate::{text, time};
@@ -47,7 +47,7 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
             let id = ["section_id", "id"]
                 .iter()
                 .find_map(|k| s.get(*k).and_then(id_str))?;
-            Some((id, str_of(s, "name")?))
+            Some((id, str_of(s, "name")?.to_string()))
         })
         .collect();
 
@@ -88,7 +88,7 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
     for s in array(page, "sections") {
         let name = str_of(s, "name");
         for c in array(s, "components") {
-            push_component(c, name.as_deref(), &sections, &live, &mut components);
+            push_component(c, name, &sections, &live, &mut components);
         }
     }
 
@@ -180,7 +180,7 @@ fn push_component(
         .unwrap_or(Severity::Operational)
         .max(own);
     out.push(Component {
-        name: str_of(c, "name").unwrap_or_else(|| id.clone()),
+        name: str_of(c, "name").map_or_else(|| id.clone(), str::to_string),
         id,
         group,
         status,
@@ -295,7 +295,7 @@ fn change(c: &Value, active: bool) -> Option<Incident> {
 
     Some(Incident {
         title: str_of(c, "title")
-            .map(|t| text::tidy(&t))
+            .map(text::tidy)
             .unwrap_or_else(|| id.clone()),
         id,
         kind,
@@ -321,11 +321,6 @@ fn secs_of(v: &Value) -> Option<i64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
-}
-
-fn str_of(v: &Value, key: &str) -> Option<String> {
-    let s = v.get(key)?.as_str()?.trim();
-    (!s.is_empty()).then(|| s.to_string())
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{str_of, time_of};
+use super::{array, str_of, time_of};
 use crate::model::{
     is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
 };
@@ -82,11 +82,11 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
     // Components and their groups.
     let mut group_of: HashMap<&str, &str> = HashMap::new();
     let mut hidden: Vec<&str> = Vec::new();
-    for item in arr(s.get("structure").unwrap_or(&Value::Null), "items") {
+    for item in array(s.get("structure").unwrap_or(&Value::Null), "items") {
         if let Some(g) = item.get("group") {
             let gname = str_of(g, "name");
             let ghidden = g.get("hidden").and_then(Value::as_bool) == Some(true);
-            for c in arr(g, "components") {
+            for c in array(g, "components") {
                 if let Some(id) = str_of(c, "component_id").or_else(|| str_of(c, "id")) {
                     if let Some(n) = gname {
                         group_of.insert(id, n);
@@ -104,7 +104,7 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
             }
         }
     }
-    let mut components: Vec<Component> = arr(s, "components")
+    let mut components: Vec<Component> = array(s, "components")
         .iter()
         .filter_map(|c| {
             let id = str_of(c, "id")?;
@@ -123,20 +123,24 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
     // (list, kind, does the item need to *say* it is in progress?) — the proxy's
     // `scheduled_maintenances` mixes upcoming and running ones; the widget's lists are separate.
     let sources = [
-        (arr(s, "ongoing_incidents"), IncidentKind::Incident, false),
-        (arr(&w, "ongoing_incidents"), IncidentKind::Incident, false),
+        (array(s, "ongoing_incidents"), IncidentKind::Incident, false),
         (
-            arr(&w, "in_progress_maintenances"),
+            array(&w, "ongoing_incidents"),
+            IncidentKind::Incident,
+            false,
+        ),
+        (
+            array(&w, "in_progress_maintenances"),
             IncidentKind::Maintenance,
             false,
         ),
         (
-            arr(s, "in_progress_maintenances"),
+            array(s, "in_progress_maintenances"),
             IncidentKind::Maintenance,
             false,
         ),
         (
-            arr(s, "scheduled_maintenances"),
+            array(s, "scheduled_maintenances"),
             IncidentKind::Maintenance,
             true,
         ),
@@ -154,14 +158,18 @@ pub fn read(widget: &[u8], proxy: &[u8]) -> Result<Reading, ReadError> {
                 continue;
             }
             let fallback = (kind == IncidentKind::Maintenance).then_some(Severity::Maintenance);
-            affected.extend(arr(v, "affected_components").iter().map(|a| (a, fallback)));
+            affected.extend(
+                array(v, "affected_components")
+                    .iter()
+                    .map(|a| (a, fallback)),
+            );
             match incidents.iter_mut().find(|i| i.id == inc.id) {
                 Some(known) => merge(known, inc),
                 None => incidents.push(inc),
             }
         }
     }
-    affected.extend(arr(s, "affected_components").iter().map(|a| (a, None)));
+    affected.extend(array(s, "affected_components").iter().map(|a| (a, None)));
 
     for (a, fallback) in affected {
         let Some(id) = str_of(a, "component_id").or_else(|| str_of(a, "id")) else {
@@ -214,12 +222,6 @@ fn maintenance_active(m: &Incident) -> bool {
     !matches!(m.status.as_str(), "scheduled" | "maintenance_scheduled")
 }
 
-fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
 /// Lower-case lifecycle word; incident.io's maintenance words lose their `maintenance_` prefix.
 fn lifecycle(word: &str) -> String {
     let w = word.trim().to_ascii_lowercase().replace([' ', '-'], "_");
@@ -257,7 +259,7 @@ fn text_nodes(v: &Value, out: &mut String, depth: usize) {
     if let Some(t) = v.get("text").and_then(Value::as_str) {
         out.push_str(t);
     }
-    for c in arr(v, "content") {
+    for c in array(v, "content") {
         text_nodes(c, out, depth + 1);
     }
     if v.get("type").and_then(Value::as_str) == Some("paragraph") {
@@ -278,7 +280,7 @@ fn incident(
             IncidentKind::Maintenance => "in_progress".into(),
             IncidentKind::Incident => "investigating".into(),
         });
-    let mut updates: Vec<IncidentUpdate> = arr(v, "updates")
+    let mut updates: Vec<IncidentUpdate> = array(v, "updates")
         .iter()
         .map(|u| IncidentUpdate {
             at: time_of(u, "published_at").or_else(|| time_of(u, "created_at")),
@@ -303,7 +305,7 @@ fn incident(
     let impact = if kind == IncidentKind::Maintenance {
         Severity::Maintenance
     } else {
-        let listed = arr(v, "affected_components")
+        let listed = array(v, "affected_components")
             .iter()
             .filter_map(component_word)
             .filter_map(Severity::from_component_word)
@@ -343,7 +345,7 @@ fn incident(
         status,
         impact,
         started_at,
-        components: arr(v, "affected_components")
+        components: array(v, "affected_components")
             .iter()
             .filter_map(|a| str_of(a, "component_id").or_else(|| str_of(a, "id")))
             .map(str::to_string)

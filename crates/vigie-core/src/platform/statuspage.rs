@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{str_of, time_of};
+use super::{array, id_str, str_of, time_of};
 use crate::model::{
     is_closed_word, Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity,
 };
@@ -39,7 +39,7 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
     let base = page_url(&v);
     let mut notes = Vec::new();
 
-    let all = arr(&v, "components");
+    let all = array(&v, "components");
     let groups: HashMap<&str, &str> = all
         .iter()
         .filter(|c| c.get("group").and_then(Value::as_bool) == Some(true))
@@ -72,13 +72,13 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
         });
     }
 
-    let mut incidents: Vec<Incident> = arr(&v, "incidents")
+    let mut incidents: Vec<Incident> = array(&v, "incidents")
         .iter()
         .filter_map(|i| incident(i, IncidentKind::Incident, base.as_deref()))
         .filter(|i| !i.is_resolved())
         .collect();
     incidents.extend(
-        arr(&v, "scheduled_maintenances")
+        array(&v, "scheduled_maintenances")
             .iter()
             .filter(|m| {
                 matches!(
@@ -147,19 +147,8 @@ fn page_url(v: &Value) -> Option<String> {
         .filter(|u| u.starts_with("http"))
 }
 
-/// The array at `key`, or nothing (absent, `null`, a string like `"[]"`, any other type).
-fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
 fn incident(v: &Value, kind: IncidentKind, base: Option<&str>) -> Option<Incident> {
-    let id = match v.get("id")? {
-        Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
+    let id = id_str(v.get("id")?)?;
     let status = str_of(v, "status")
         .map(str::to_ascii_lowercase)
         .unwrap_or_else(|| "unknown".into());
@@ -169,7 +158,7 @@ fn incident(v: &Value, kind: IncidentKind, base: Option<&str>) -> Option<Inciden
             .and_then(Severity::from_impact_word)
             .unwrap_or(Severity::Unknown),
     };
-    let mut updates: Vec<IncidentUpdate> = arr(v, "incident_updates")
+    let mut updates: Vec<IncidentUpdate> = array(v, "incident_updates")
         .iter()
         .map(|u| IncidentUpdate {
             at: time_of(u, "display_at").or_else(|| time_of(u, "created_at")),
@@ -204,7 +193,7 @@ fn incident(v: &Value, kind: IncidentKind, base: Option<&str>) -> Option<Inciden
             .or_else(|| time_of(v, "scheduled_for"))
             .or_else(|| time_of(v, "created_at")),
         resolved_at,
-        components: arr(v, "components")
+        components: array(v, "components")
             .iter()
             .filter_map(|c| str_of(c, "id"))
             .map(str::to_string)
