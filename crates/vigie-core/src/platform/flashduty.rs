@@ -65,7 +65,7 @@ pub fn read(body: &[u8]) -> Result<Reading, ReadError> {
     // Current component words from the open changes (worst wins).
     let mut live: HashMap<String, Severity> = HashMap::new();
     for c in &changes {
-        if str_of(c, "status").is_some_and(|s| crate::model::is_closed_word(s)) {
+        if str_of(c, "status").is_some_and(crate::model::is_closed_word) {
             continue;
         }
         for a in array(c, "affected_components") {
