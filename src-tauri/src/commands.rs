@@ -13,11 +13,12 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
 use vigie_core::config::{self, Config};
 use vigie_core::model::Component;
+use vigie_core::model::StoredIncident;
 use vigie_core::poller::Command;
 use vigie_core::settings::{
     self, Export, ExportFormat, IncidentKey, NewService, Preview, ServiceUptime, Settings,
 };
-use vigie_core::store::{Store, StoredIncident};
+use vigie_core::store::Store;
 use vigie_core::Snapshot;
 
 use crate::{lock, AppState};

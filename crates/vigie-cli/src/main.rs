@@ -417,7 +417,7 @@ fn excerpt(text: &str) -> String {
         .collect()
 }
 
-fn print_history(list: &[vigie_core::store::StoredIncident]) {
+fn print_history(list: &[vigie_core::model::StoredIncident]) {
     if list.is_empty() {
         outln!("No incidents stored for that period.");
     }

@@ -18,7 +18,9 @@ pub mod text;
 pub mod time;
 pub mod transitions;
 
-pub use model::{Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity};
+pub use model::{
+    Component, Incident, IncidentKind, IncidentUpdate, Reading, Severity, StoredIncident,
+};
 pub use platform::Kind;
 pub use service::ServiceSpec;
 pub use snapshot::{ServiceState, Snapshot};

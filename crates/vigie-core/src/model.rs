@@ -178,6 +178,15 @@ impl Incident {
     }
 }
 
+/// A stored incident with the service it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StoredIncident {
+    pub service: String,
+    #[serde(flatten)]
+    pub incident: Incident,
+}
+
 /// Lifecycle words that mean "over".
 pub fn is_closed_word(word: &str) -> bool {
     matches!(

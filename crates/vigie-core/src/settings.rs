@@ -19,10 +19,11 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::config::{self, Config, ConfigError, Notifications};
+use crate::model::StoredIncident;
 use crate::model::{Component, Incident, Severity};
 use crate::platform::{self, Kind};
 use crate::service::ServiceSpec;
-use crate::store::{Day, Store, StoreError, StoredIncident};
+use crate::store::{Day, Store, StoreError};
 
 /// One service as the Settings view shows it: every catalog entry, then the user's own pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -72,7 +72,7 @@ pub fn overall(services: &[ServiceState]) -> Severity {
 }
 
 /// Incidents as CSV (one row per incident; the latest update's text included), for export.
-pub fn history_csv(list: &[crate::store::StoredIncident]) -> String {
+pub fn history_csv(list: &[crate::model::StoredIncident]) -> String {
     fn field(s: &str) -> String {
         // Provider text opened in a spreadsheet must not run as a formula (OWASP "CSV
         // injection"): a leading quote makes the cell plain text.
@@ -118,8 +118,8 @@ pub fn history_csv(list: &[crate::store::StoredIncident]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::StoredIncident;
     use crate::model::{IncidentKind, IncidentUpdate};
-    use crate::store::StoredIncident;
 
     fn stored(service: &str, title: &str, update: &str) -> StoredIncident {
         StoredIncident {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::model::{Incident, IncidentKind, IncidentUpdate, Severity};
+use crate::model::{Incident, IncidentKind, IncidentUpdate, Severity, StoredIncident};
 use crate::snapshot::ServiceState;
 
 #[derive(Debug, thiserror::Error)]
@@ -115,15 +115,6 @@ pub struct CachedResponse {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub body: Vec<u8>,
-}
-
-/// A stored incident with the service it belongs to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct StoredIncident {
-    pub service: String,
-    #[serde(flatten)]
-    pub incident: Incident,
 }
 
 /// One day of one service.

@@ -6,11 +6,12 @@
 use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
+use vigie_core::model::StoredIncident;
 use vigie_core::settings::{
     Export, ExportFormat, IncidentKey, NewService, NotificationSettings, Preview, ServiceSetting,
     ServiceUptime, Settings,
 };
-use vigie_core::store::{Day, StoredIncident};
+use vigie_core::store::Day;
 use vigie_core::{
     Component, Incident, IncidentKind, IncidentUpdate, Kind, ServiceState, Severity, Snapshot,
 };
