@@ -110,7 +110,9 @@ pub struct Memory {
 /// Longest provider text put in a body, in characters.
 pub const TEXT_MAX: usize = 200;
 
-/// Decide what to tell about one cycle. `snapshot` is the state after the cycle.
+/// Decide what to tell about one cycle. `snapshot` is the state after the cycle. The steps, in
+/// the order notices are shown: problems, recoveries held by quiet hours, recoveries, then the
+/// opt-in kinds (maintenance, incident updates, page-wide notices, a local server stopping).
 pub fn notices(
     events: &[Event],
     snapshot: &Snapshot,
@@ -121,68 +123,133 @@ pub fn notices(
     if !cfg.enabled || ctx.paused() {
         return Vec::new();
     }
-    let threshold = cfg.threshold.max(Severity::Degraded);
-    let quiet = ctx.in_quiet_hours(cfg.quiet_hours);
-    let muted: HashSet<&str> = cfg.muted.iter().map(String::as_str).collect();
-    let events: Vec<&Event> = events
-        .iter()
-        .filter(|e| !muted.contains(e.service.as_str()) && !ctx.snoozed(&e.service))
-        .collect();
-    let order = |id: &str| {
-        snapshot
+    let round = Round::new(events, snapshot, cfg, ctx);
+    let (down, mut recovered) = round.status_moves(memory);
+    let mut told: HashSet<&str> = HashSet::new();
+    let mut out = round.problems(&down, memory, &mut told);
+    out.extend(round.held_recoveries(&mut recovered, memory));
+    out.extend(round.recoveries(&recovered, &mut told));
+    if !round.quiet {
+        out.extend(round.opt_in(&told));
+    }
+    out
+}
+
+/// A new status at or above the threshold: (to, from, event).
+type Down<'a> = (Severity, Severity, &'a Event);
+
+/// One cycle's inputs, with what every step needs.
+struct Round<'a> {
+    events: Vec<&'a Event>,
+    snapshot: &'a Snapshot,
+    cfg: &'a Notifications,
+    threshold: Severity,
+    quiet: bool,
+}
+
+impl<'a> Round<'a> {
+    /// Muted and snoozed services are out of the round from the start.
+    fn new(
+        events: &'a [Event],
+        snapshot: &'a Snapshot,
+        cfg: &'a Notifications,
+        ctx: &Context,
+    ) -> Round<'a> {
+        let muted: HashSet<&str> = cfg.muted.iter().map(String::as_str).collect();
+        Round {
+            events: events
+                .iter()
+                .filter(|e| !muted.contains(e.service.as_str()) && !ctx.snoozed(&e.service))
+                .collect(),
+            snapshot,
+            cfg,
+            threshold: cfg.threshold.max(Severity::Degraded),
+            quiet: ctx.in_quiet_hours(cfg.quiet_hours),
+        }
+    }
+
+    /// Snapshot order, so notices list services as the menu does.
+    fn order(&self, id: &str) -> usize {
+        self.snapshot
             .services
             .iter()
             .position(|s| s.id == id)
             .unwrap_or(usize::MAX)
-    };
-    let name_of = |e: &Event| {
-        state(snapshot, &e.service)
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| e.name.clone())
-    };
-
-    // Status changes: the last one per service wins (a cycle normally has at most one).
-    let mut down: Vec<(Severity, Severity, &Event)> = Vec::new();
-    let mut recovered: Vec<&Event> = Vec::new();
-    let mut told: HashSet<&str> = HashSet::new();
-    for e in &events {
-        if let Change::StatusChanged { from, to } = e.change {
-            down.retain(|(_, _, d)| d.service != e.service);
-            recovered.retain(|d| d.service != e.service);
-            if to >= threshold {
-                down.push((to, from, e));
-            } else if to == Severity::Operational
-                && (from >= threshold || memory.told_down.contains(&e.service))
-            {
-                recovered.push(e);
-            }
-        }
     }
 
-    let mut out = Vec::new();
+    fn name_of(&self, e: &Event) -> String {
+        state(self.snapshot, &e.service)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| e.name.clone())
+    }
 
-    // Problems, worst first; one notice per new status.
-    let mut statuses: Vec<Severity> = down.iter().map(|(s, _, _)| *s).collect();
-    statuses.sort_by_key(|s| std::cmp::Reverse(*s));
-    statuses.dedup();
-    let down_ids: HashSet<&str> = down.iter().map(|(_, _, e)| e.service.as_str()).collect();
-    for status in statuses {
-        if quiet && status != Severity::MajorOutage {
-            continue;
+    /// Status changes, the last one per service winning (a cycle normally has at most one): new
+    /// problems at or above the threshold, and recoveries — back to operational after a problem
+    /// at or above the threshold, or after any problem that was told.
+    fn status_moves(&self, memory: &Memory) -> (Vec<Down<'a>>, Vec<&'a Event>) {
+        let mut down: Vec<Down<'a>> = Vec::new();
+        let mut recovered: Vec<&'a Event> = Vec::new();
+        for e in &self.events {
+            if let Change::StatusChanged { from, to } = e.change {
+                down.retain(|(_, _, d)| d.service != e.service);
+                recovered.retain(|d| d.service != e.service);
+                if to >= self.threshold {
+                    down.push((to, from, e));
+                } else if to == Severity::Operational
+                    && (from >= self.threshold || memory.told_down.contains(&e.service))
+                {
+                    recovered.push(e);
+                }
+            }
         }
-        let mut group: Vec<(Severity, &Event)> = down
-            .iter()
-            .filter(|(s, _, _)| *s == status)
-            .map(|(_, from, e)| (*from, *e))
-            .collect();
-        group.sort_by_key(|(_, e)| order(&e.service));
-        let names: Vec<String> = group.iter().map(|(_, e)| name_of(e)).collect();
+        (down, recovered)
+    }
+
+    /// Problems, worst first, one notice per new status; during quiet hours major outages only.
+    fn problems(
+        &self,
+        down: &[Down<'a>],
+        memory: &mut Memory,
+        told: &mut HashSet<&'a str>,
+    ) -> Vec<Notice> {
+        let mut statuses: Vec<Severity> = down.iter().map(|(s, _, _)| *s).collect();
+        statuses.sort_by_key(|s| std::cmp::Reverse(*s));
+        statuses.dedup();
+        let down_ids: HashSet<&str> = down.iter().map(|(_, _, e)| e.service.as_str()).collect();
+        let mut out = Vec::new();
+        for status in statuses {
+            if self.quiet && status != Severity::MajorOutage {
+                continue;
+            }
+            let mut group: Vec<(Severity, &'a Event)> = down
+                .iter()
+                .filter(|(s, _, _)| *s == status)
+                .map(|(_, from, e)| (*from, *e))
+                .collect();
+            group.sort_by_key(|(_, e)| self.order(&e.service));
+            out.push(self.problem(status, &group, &down_ids));
+            told.extend(group.iter().map(|(_, e)| e.service.as_str()));
+            memory
+                .told_down
+                .extend(group.iter().map(|(_, e)| e.service.clone()));
+        }
+        out
+    }
+
+    /// One problem notice: the provider's words for each service (once per distinct text), or
+    /// where it came from, then which other watched services still work.
+    fn problem(
+        &self,
+        status: Severity,
+        group: &[(Severity, &Event)],
+        down_ids: &HashSet<&str>,
+    ) -> Notice {
+        let names: Vec<String> = group.iter().map(|(_, e)| self.name_of(e)).collect();
         let mut lines: Vec<String> = Vec::new();
         let mut seen_text = HashSet::new();
         let mut incident = None;
-        for (from, e) in &group {
-            let svc = state(snapshot, &e.service);
-            let inc = svc.and_then(worst_incident);
+        for (from, e) in group {
+            let inc = state(self.snapshot, &e.service).and_then(worst_incident);
             if let Some(i) = inc {
                 if incident.is_none() {
                     incident = Some((e.service.clone(), i.id.clone()));
@@ -190,80 +257,84 @@ pub fn notices(
                 let text = describe(i);
                 if seen_text.insert(text.clone()) {
                     lines.push(if group.len() > 1 {
-                        format!("{}: {text}", name_of(e))
+                        format!("{}: {text}", self.name_of(e))
                     } else {
                         text
                     });
                 }
-            } else if *from > status && *from >= threshold && group.len() == 1 {
+            } else if *from > status && *from >= self.threshold && group.len() == 1 {
                 lines.push(format!("Improved from {}.", from.label()));
             }
         }
-        if let Some(alt) = alternatives(snapshot, &down_ids) {
+        if let Some(alt) = alternatives(self.snapshot, down_ids) {
             lines.push(alt);
         }
-        out.push(Notice {
+        Notice {
             summary: format!("{}: {}", join_names(&names), status.label()),
             body: lines.join("\n"),
             urgency: Urgency::for_status(status),
             service_ids: group.iter().map(|(_, e)| e.service.clone()).collect(),
             incident,
-        });
-        told.extend(group.iter().map(|(_, e)| e.service.as_str()));
-        memory
-            .told_down
-            .extend(group.iter().map(|(_, e)| e.service.clone()));
-    }
-
-    for e in &recovered {
-        memory.told_down.remove(&e.service);
-    }
-    if cfg.recovery && quiet {
-        for e in &recovered {
-            if !memory.held.contains(&e.service) {
-                memory.held.push(e.service.clone());
-            }
         }
     }
-    if !quiet && !memory.held.is_empty() {
-        // Quiet hours are over: one notice for what recovered meanwhile and is still fine.
+
+    /// Recoveries during quiet hours are held; once they end, one notice tells those still fine.
+    fn held_recoveries(&self, recovered: &mut [&'a Event], memory: &mut Memory) -> Option<Notice> {
+        for e in recovered.iter() {
+            memory.told_down.remove(&e.service);
+        }
+        if self.quiet {
+            if self.cfg.recovery {
+                for e in recovered.iter() {
+                    if !memory.held.contains(&e.service) {
+                        memory.held.push(e.service.clone());
+                    }
+                }
+            }
+            return None;
+        }
         let mut held: Vec<String> = std::mem::take(&mut memory.held)
             .into_iter()
             .filter(|id| {
-                state(snapshot, id).is_some_and(|s| s.status == Severity::Operational)
+                state(self.snapshot, id).is_some_and(|s| s.status == Severity::Operational)
                     && !recovered.iter().any(|e| &e.service == id)
             })
             .collect();
-        held.sort_by_key(|id| order(id));
-        if cfg.recovery && !held.is_empty() {
-            let names: Vec<String> = held
-                .iter()
-                .filter_map(|id| state(snapshot, id).map(|s| s.name.clone()))
-                .collect();
-            out.push(Notice {
-                summary: format!("{}: recovered", join_names(&names)),
-                body: "Recovered during quiet hours.".into(),
-                urgency: Urgency::Low,
-                service_ids: held,
-                incident: None,
-            });
+        if !self.cfg.recovery || held.is_empty() {
+            return None;
         }
+        held.sort_by_key(|id| self.order(id));
+        let names: Vec<String> = held
+            .iter()
+            .filter_map(|id| state(self.snapshot, id).map(|s| s.name.clone()))
+            .collect();
+        Some(Notice {
+            summary: format!("{}: recovered", join_names(&names)),
+            body: "Recovered during quiet hours.".into(),
+            urgency: Urgency::Low,
+            service_ids: held,
+            incident: None,
+        })
     }
 
-    // Recoveries, coalesced.
-    if cfg.recovery && !quiet && !recovered.is_empty() {
-        recovered.sort_by_key(|e| order(&e.service));
-        let names: Vec<String> = recovered.iter().map(|e| name_of(e)).collect();
+    /// This cycle's recoveries, coalesced, with the provider's closing words when it wrote some.
+    fn recoveries(&self, recovered: &[&'a Event], told: &mut HashSet<&'a str>) -> Option<Notice> {
+        if !self.cfg.recovery || self.quiet || recovered.is_empty() {
+            return None;
+        }
+        let mut recovered = recovered.to_vec();
+        recovered.sort_by_key(|e| self.order(&e.service));
+        let names: Vec<String> = recovered.iter().map(|e| self.name_of(e)).collect();
         let closing = recovered.iter().find_map(|e| {
-            events.iter().find_map(|x| match &x.change {
+            self.events.iter().find_map(|x| match &x.change {
                 Change::IncidentResolved { incident } if x.service == e.service => {
                     Some((e.service.clone(), incident))
                 }
                 _ => None,
             })
         });
-        // The provider's closing words when it wrote some; an incident that merely vanished from
-        // the page still carries its old "investigating" text, which would mislead.
+        // An incident that merely vanished from the page still carries its old "investigating"
+        // text, which would mislead: only real closing words are quoted.
         let body = closing
             .as_ref()
             .filter(|(_, i)| {
@@ -278,80 +349,80 @@ pub fn notices(
                     "All back to operational.".into()
                 }
             });
-        out.push(Notice {
+        told.extend(recovered.iter().map(|e| e.service.as_str()));
+        Some(Notice {
             summary: format!("{}: recovered", join_names(&names)),
             body,
             urgency: Urgency::Low,
             service_ids: recovered.iter().map(|e| e.service.clone()).collect(),
             incident: closing.map(|(s, i)| (s, i.id.clone())),
-        });
-        told.extend(recovered.iter().map(|e| e.service.as_str()));
+        })
     }
 
-    if quiet {
-        return out;
-    }
-
-    for e in &events {
-        let name = name_of(e);
-        let notice = match &e.change {
-            Change::MaintenanceStarted { incident } if cfg.maintenance => Some((
-                format!("{name}: maintenance started"),
-                incident,
-                Urgency::Low,
-            )),
-            Change::MaintenanceEnded { incident } if cfg.maintenance => {
-                Some((format!("{name}: maintenance ended"), incident, Urgency::Low))
-            }
-            // An incident that came with a status change was already told above.
-            Change::IncidentOpened { incident }
-                if cfg.updates && !told.contains(e.service.as_str()) =>
-            {
-                Some((
-                    format!("{name}: new incident"),
-                    incident,
-                    Urgency::for_status(incident.impact).min(Urgency::Normal),
-                ))
-            }
-            Change::IncidentUpdated { incident } if cfg.updates => {
-                Some((format!("{name}: incident update"), incident, Urgency::Low))
-            }
-            Change::IncidentResolved { incident }
-                if cfg.updates && !told.contains(e.service.as_str()) =>
-            {
-                Some((format!("{name}: incident resolved"), incident, Urgency::Low))
-            }
-            Change::PageNotice { incident } if cfg.page_wide => Some((
-                format!("{name}: page-wide notice"),
-                incident,
-                Urgency::for_status(incident.impact).min(Urgency::Normal),
-            )),
-            Change::Unreachable { error }
-                if cfg.local_stopped
-                    && state(snapshot, &e.service).is_some_and(|s| s.kind == Kind::Ollama) =>
-            {
-                out.push(Notice {
-                    summary: format!("{name}: not running"),
-                    body: truncate(error, TEXT_MAX),
-                    urgency: Urgency::Low,
-                    service_ids: vec![e.service.clone()],
-                    incident: None,
-                });
-                None
-            }
-            _ => None,
-        };
-        if let Some((summary, incident, urgency)) = notice {
-            out.push(Notice {
+    /// The kinds the user opts in to: maintenance, incident updates (not for services already told
+    /// about this cycle), page-wide notices, a local model server that stopped.
+    fn opt_in(&self, told: &HashSet<&str>) -> Vec<Notice> {
+        let cfg = self.cfg;
+        let mut out = Vec::new();
+        for e in &self.events {
+            let name = self.name_of(e);
+            let about = |summary: String, incident: &Incident, urgency: Urgency| Notice {
                 summary,
                 body: describe(incident),
                 urgency,
                 service_ids: vec![e.service.clone()],
                 incident: Some((e.service.clone(), incident.id.clone())),
-            });
+            };
+            let already = told.contains(e.service.as_str());
+            let notice =
+                match &e.change {
+                    Change::MaintenanceStarted { incident } if cfg.maintenance => Some(about(
+                        format!("{name}: maintenance started"),
+                        incident,
+                        Urgency::Low,
+                    )),
+                    Change::MaintenanceEnded { incident } if cfg.maintenance => Some(about(
+                        format!("{name}: maintenance ended"),
+                        incident,
+                        Urgency::Low,
+                    )),
+                    Change::IncidentOpened { incident } if cfg.updates && !already => Some(about(
+                        format!("{name}: new incident"),
+                        incident,
+                        Urgency::for_status(incident.impact).min(Urgency::Normal),
+                    )),
+                    Change::IncidentUpdated { incident } if cfg.updates => Some(about(
+                        format!("{name}: incident update"),
+                        incident,
+                        Urgency::Low,
+                    )),
+                    Change::IncidentResolved { incident } if cfg.updates && !already => Some(
+                        about(format!("{name}: incident resolved"), incident, Urgency::Low),
+                    ),
+                    Change::PageNotice { incident } if cfg.page_wide => Some(about(
+                        format!("{name}: page-wide notice"),
+                        incident,
+                        Urgency::for_status(incident.impact).min(Urgency::Normal),
+                    )),
+                    Change::Unreachable { error }
+                        if cfg.local_stopped
+                            && state(self.snapshot, &e.service)
+                                .is_some_and(|s| s.kind == Kind::Ollama) =>
+                    {
+                        Some(Notice {
+                            summary: format!("{name}: not running"),
+                            body: truncate(error, TEXT_MAX),
+                            urgency: Urgency::Low,
+                            service_ids: vec![e.service.clone()],
+                            incident: None,
+                        })
+                    }
+                    _ => None,
+                };
+            out.extend(notice);
         }
+        out
     }
-    out
 }
 
 fn state<'a>(snapshot: &'a Snapshot, id: &str) -> Option<&'a ServiceState> {
