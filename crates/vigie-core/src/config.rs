@@ -548,7 +548,8 @@ impl<'a> Parser<'a> {
         n
     }
 
-    /// A `[[service]]` table; `base` is the catalog entry it overrides, if any.
+    /// A `[[service]]` table; `base` is the catalog entry it overrides, if any. Every problem is
+    /// noted before giving up, so one run of `vigie config check` lists them all.
     fn service(
         &mut self,
         t: &Table,
@@ -558,152 +559,33 @@ impl<'a> Parser<'a> {
     ) -> Option<ServiceSpec> {
         let p = format!("service[{i}]");
         let before = self.problems.len();
-        for (key, item) in t.iter() {
-            let known = [
-                "id",
-                "name",
-                "kind",
-                "url",
-                "components",
-                "product",
-                "locations",
-                "match",
-                "page_id",
-                "page_url",
-                "enabled",
-                "confirm",
-                "note",
-            ];
-            if !known.contains(&key) && !extra_keys.contains(&key) {
-                self.at(item, &format!("{p}.{key}"), "unknown key".into());
-            }
-        }
-        let id = self.string(t, "id", &format!("{p}.id"));
-        // Keep validating after a bad id: every problem is reported at once.
-        let id = match id {
-            Some(id) if is_valid_id(&id) => id,
-            Some(id) => {
-                let item = t.get("id").unwrap_or(&Item::None);
-                self.at(
-                    item,
-                    &format!("{p}.id"),
-                    format!("{id:?} must be lower-case letters, digits and '-'"),
-                );
-                String::new()
-            }
-            None => {
-                self.at_table(t, &format!("{p}.id"), "missing".into());
-                String::new()
-            }
-        };
+        self.unknown_service_keys(t, &p, extra_keys);
+        let id = self.service_id(t, &p);
         let name = self.string(t, "name", &format!("{p}.name"));
-        let kind = match self.string(t, "kind", &format!("{p}.kind")) {
-            Some(k) => match Kind::parse(&k) {
-                Some(k) => Some(k),
-                None => {
-                    let item = t.get("kind").unwrap_or(&Item::None);
-                    let names: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    self.at(
-                        item,
-                        &format!("{p}.kind"),
-                        format!("unknown kind {k:?} (one of {})", names.join(", ")),
-                    );
-                    None
-                }
-            },
-            None => base.map(|b| b.kind),
+        let kind = self.service_kind(t, &p, base);
+        let url = self.service_url(t, &p, base);
+        let inherit = |own: Option<Vec<String>>, of: fn(&ServiceSpec) -> &Vec<String>| {
+            own.or_else(|| base.map(|b| of(b).clone()))
+                .unwrap_or_default()
         };
-        let url = match self.string(t, "url", &format!("{p}.url")) {
-            Some(u) => match url::Url::parse(&u) {
-                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
-                    Some(u.trim_end_matches('/').to_string())
-                }
-                _ => {
-                    let item = t.get("url").unwrap_or(&Item::None);
-                    self.at(
-                        item,
-                        &format!("{p}.url"),
-                        format!("{u:?} is not an http(s) URL"),
-                    );
-                    None
-                }
-            },
-            None => base.map(|b| b.url.clone()),
+        let components = self.strings(t, "components", &format!("{p}.components"));
+        let components = inherit(components, |b| &b.components);
+        let locations = self.strings(t, "locations", &format!("{p}.locations"));
+        let locations = inherit(locations, |b| &b.locations);
+        let keywords = self.strings(t, "match", &format!("{p}.match"));
+        let keywords = inherit(keywords, |b| &b.keywords);
+        let mut text = |key: &str, of: fn(&ServiceSpec) -> &Option<String>| {
+            self.string(t, key, &format!("{p}.{key}"))
+                .or_else(|| base.and_then(|b| of(b).clone()))
         };
-        let components = self
-            .strings(t, "components", &format!("{p}.components"))
-            .or_else(|| base.map(|b| b.components.clone()))
-            .unwrap_or_default();
-        let product = self
-            .string(t, "product", &format!("{p}.product"))
-            .or_else(|| base.and_then(|b| b.product.clone()));
-        let locations = self
-            .strings(t, "locations", &format!("{p}.locations"))
-            .or_else(|| base.map(|b| b.locations.clone()))
-            .unwrap_or_default();
-        let keywords = self
-            .strings(t, "match", &format!("{p}.match"))
-            .or_else(|| base.map(|b| b.keywords.clone()))
-            .unwrap_or_default();
-        let page_id = self
-            .string(t, "page_id", &format!("{p}.page_id"))
-            .or_else(|| base.and_then(|b| b.page_id.clone()));
-        let page_url = self
-            .string(t, "page_url", &format!("{p}.page_url"))
-            .or_else(|| base.and_then(|b| b.page_url.clone()));
-        let note = self
-            .string(t, "note", &format!("{p}.note"))
-            .or_else(|| base.and_then(|b| b.note.clone()));
+        let product = text("product", |b| &b.product);
+        let page_id = text("page_id", |b| &b.page_id);
+        let page_url = text("page_url", |b| &b.page_url);
+        let note = text("note", |b| &b.note);
         let enabled = self.bool(t, "enabled", &p).unwrap_or(true);
-        let confirm = match t.get("confirm").and_then(Item::as_integer) {
-            Some(c) if (1..=10).contains(&c) => c as u32,
-            Some(_) => {
-                let item = t.get("confirm").unwrap_or(&Item::None);
-                self.at(item, &format!("{p}.confirm"), "must be 1 to 10".into());
-                1
-            }
-            None if t.contains_key("confirm") => {
-                let item = t.get("confirm").unwrap_or(&Item::None);
-                self.at(item, &format!("{p}.confirm"), "must be a number".into());
-                1
-            }
-            None => base.map(|b| b.confirm).unwrap_or(1),
-        };
-        if kind.is_none() && !t.contains_key("kind") {
-            self.at_table(
-                t,
-                &format!("{p}.kind"),
-                "missing (needed for a service that is not built in)".into(),
-            );
-        }
-        if url.is_none() && !t.contains_key("url") {
-            self.at_table(
-                t,
-                &format!("{p}.url"),
-                "missing (needed for a service that is not built in)".into(),
-            );
-        }
+        let confirm = self.service_confirm(t, &p, base);
         let (kind, url) = (kind?, url?);
-        if kind == Kind::Flashduty && page_id.is_none() {
-            self.at_table(
-                t,
-                &format!("{p}.page_id"),
-                "required for kind flashduty".into(),
-            );
-        }
-        for (key, given, allowed) in [
-            ("locations", !locations.is_empty(), Kind::GoogleCloud),
-            ("match", !keywords.is_empty(), Kind::Feed),
-        ] {
-            if given && kind != allowed && t.contains_key(key) {
-                let item = t.get(key).unwrap_or(&Item::None);
-                self.at(
-                    item,
-                    &format!("{p}.{key}"),
-                    format!("only for kind {allowed}, not {kind}"),
-                );
-            }
-        }
+        self.kind_rules(t, &p, kind, page_id.is_some(), &locations, &keywords);
         if self.problems.len() > before {
             return None;
         }
@@ -724,6 +606,153 @@ impl<'a> Parser<'a> {
             confirm,
             note,
         })
+    }
+
+    fn unknown_service_keys(&mut self, t: &Table, p: &str, extra_keys: &[&str]) {
+        const KNOWN: [&str; 13] = [
+            "id",
+            "name",
+            "kind",
+            "url",
+            "components",
+            "product",
+            "locations",
+            "match",
+            "page_id",
+            "page_url",
+            "enabled",
+            "confirm",
+            "note",
+        ];
+        for (key, item) in t.iter() {
+            if !KNOWN.contains(&key) && !extra_keys.contains(&key) {
+                self.at(item, &format!("{p}.{key}"), "unknown key".into());
+            }
+        }
+    }
+
+    /// The id, or "" after noting why it is missing or malformed (validation goes on).
+    fn service_id(&mut self, t: &Table, p: &str) -> String {
+        match self.string(t, "id", &format!("{p}.id")) {
+            Some(id) if is_valid_id(&id) => id,
+            Some(id) => {
+                let item = t.get("id").unwrap_or(&Item::None);
+                self.at(
+                    item,
+                    &format!("{p}.id"),
+                    format!("{id:?} must be lower-case letters, digits and '-'"),
+                );
+                String::new()
+            }
+            None => {
+                self.at_table(t, &format!("{p}.id"), "missing".into());
+                String::new()
+            }
+        }
+    }
+
+    fn service_kind(&mut self, t: &Table, p: &str, base: Option<&ServiceSpec>) -> Option<Kind> {
+        let kind = match self.string(t, "kind", &format!("{p}.kind")) {
+            Some(k) => match Kind::parse(&k) {
+                Some(k) => Some(k),
+                None => {
+                    let item = t.get("kind").unwrap_or(&Item::None);
+                    let names: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                    self.at(
+                        item,
+                        &format!("{p}.kind"),
+                        format!("unknown kind {k:?} (one of {})", names.join(", ")),
+                    );
+                    None
+                }
+            },
+            None => base.map(|b| b.kind),
+        };
+        if kind.is_none() && !t.contains_key("kind") {
+            self.at_table(
+                t,
+                &format!("{p}.kind"),
+                "missing (needed for a service that is not built in)".into(),
+            );
+        }
+        kind
+    }
+
+    /// An http(s) URL with a host, without its trailing slash.
+    fn service_url(&mut self, t: &Table, p: &str, base: Option<&ServiceSpec>) -> Option<String> {
+        let url = match self.string(t, "url", &format!("{p}.url")) {
+            Some(u) => match url::Url::parse(&u) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+                    Some(u.trim_end_matches('/').to_string())
+                }
+                _ => {
+                    let item = t.get("url").unwrap_or(&Item::None);
+                    self.at(
+                        item,
+                        &format!("{p}.url"),
+                        format!("{u:?} is not an http(s) URL"),
+                    );
+                    None
+                }
+            },
+            None => base.map(|b| b.url.clone()),
+        };
+        if url.is_none() && !t.contains_key("url") {
+            self.at_table(
+                t,
+                &format!("{p}.url"),
+                "missing (needed for a service that is not built in)".into(),
+            );
+        }
+        url
+    }
+
+    fn service_confirm(&mut self, t: &Table, p: &str, base: Option<&ServiceSpec>) -> u32 {
+        let item = t.get("confirm").unwrap_or(&Item::None);
+        match item.as_integer() {
+            Some(c) if (1..=10).contains(&c) => c as u32,
+            Some(_) => {
+                self.at(item, &format!("{p}.confirm"), "must be 1 to 10".into());
+                1
+            }
+            None if t.contains_key("confirm") => {
+                self.at(item, &format!("{p}.confirm"), "must be a number".into());
+                1
+            }
+            None => base.map(|b| b.confirm).unwrap_or(1),
+        }
+    }
+
+    /// Keys that only some kinds take, or that some kinds need.
+    fn kind_rules(
+        &mut self,
+        t: &Table,
+        p: &str,
+        kind: Kind,
+        has_page_id: bool,
+        locations: &[String],
+        keywords: &[String],
+    ) {
+        if kind == Kind::Flashduty && !has_page_id {
+            self.at_table(
+                t,
+                &format!("{p}.page_id"),
+                "required for kind flashduty".into(),
+            );
+        }
+        for (key, given, allowed) in [
+            ("locations", !locations.is_empty(), Kind::GoogleCloud),
+            ("match", !keywords.is_empty(), Kind::Feed),
+        ] {
+            if given && kind != allowed && t.contains_key(key) {
+                let item = t.get(key).unwrap_or(&Item::None);
+                self.at(
+                    item,
+                    &format!("{p}.{key}"),
+                    format!("only for kind {allowed}, not {kind}"),
+                );
+            }
+        }
     }
 }
 
