@@ -5,6 +5,8 @@
 pub mod config;
 pub mod discover;
 pub mod fetch;
+pub mod holds;
+pub mod i18n;
 pub mod logs;
 pub mod model;
 pub mod platform;

@@ -25,6 +25,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Notifications;
+use crate::i18n::{fill, Lang};
 use crate::model::{Incident, IncidentKind, Severity};
 use crate::platform::Kind;
 use crate::snapshot::{ServiceState, Snapshot};
@@ -72,6 +73,8 @@ pub struct Context {
     pub paused_until: Option<DateTime<Utc>>,
     /// Service id → snoozed until.
     pub snoozed: HashMap<String, DateTime<Utc>>,
+    /// The language of the notices' words.
+    pub lang: Lang,
 }
 
 impl Context {
@@ -145,6 +148,7 @@ struct Round<'a> {
     cfg: &'a Notifications,
     threshold: Severity,
     quiet: bool,
+    lang: Lang,
 }
 
 impl<'a> Round<'a> {
@@ -165,6 +169,7 @@ impl<'a> Round<'a> {
             cfg,
             threshold: cfg.threshold.max(Severity::Degraded),
             quiet: ctx.in_quiet_hours(cfg.quiet_hours),
+            lang: ctx.lang,
         }
     }
 
@@ -257,20 +262,23 @@ impl<'a> Round<'a> {
                 let text = describe(i);
                 if seen_text.insert(text.clone()) {
                     lines.push(if group.len() > 1 {
-                        format!("{}: {text}", self.name_of(e))
+                        self.lang.about(&self.name_of(e), &text)
                     } else {
                         text
                     });
                 }
             } else if *from > status && *from >= self.threshold && group.len() == 1 {
-                lines.push(format!("Improved from {}.", from.label()));
+                let was = self.lang.severity(*from);
+                lines.push(fill(self.lang.texts().improved_from, &[("status", was)]));
             }
         }
-        if let Some(alt) = alternatives(self.snapshot, down_ids) {
+        if let Some(alt) = alternatives(self.snapshot, down_ids, self.lang) {
             lines.push(alt);
         }
         Notice {
-            summary: format!("{}: {}", join_names(&names), status.label()),
+            summary: self
+                .lang
+                .about(&self.lang.join(&names), self.lang.severity(status)),
             body: lines.join("\n"),
             urgency: Urgency::for_status(status),
             service_ids: group.iter().map(|(_, e)| e.service.clone()).collect(),
@@ -308,9 +316,10 @@ impl<'a> Round<'a> {
             .iter()
             .filter_map(|id| state(self.snapshot, id).map(|s| s.name.clone()))
             .collect();
+        let t = self.lang.texts();
         Some(Notice {
-            summary: format!("{}: recovered", join_names(&names)),
-            body: "Recovered during quiet hours.".into(),
+            summary: self.recovered(&names),
+            body: self.lang.count(names.len(), t.recovered_quiet),
             urgency: Urgency::Low,
             service_ids: held,
             incident: None,
@@ -343,15 +352,17 @@ impl<'a> Round<'a> {
             })
             .map(|(_, i)| describe(i))
             .unwrap_or_else(|| {
+                let t = self.lang.texts();
                 if names.len() == 1 {
-                    "Back to operational.".into()
+                    t.back_one
                 } else {
-                    "All back to operational.".into()
+                    t.back_all
                 }
+                .to_string()
             });
         told.extend(recovered.iter().map(|e| e.service.as_str()));
         Some(Notice {
-            summary: format!("{}: recovered", join_names(&names)),
+            summary: self.recovered(&names),
             body,
             urgency: Urgency::Low,
             service_ids: recovered.iter().map(|e| e.service.clone()).collect(),
@@ -359,13 +370,21 @@ impl<'a> Round<'a> {
         })
     }
 
+    /// "Claude: recovered", "ChatGPT et Codex : rétablis".
+    fn recovered(&self, names: &[String]) -> String {
+        let word = self.lang.count(names.len(), self.lang.texts().recovered);
+        self.lang.about(&self.lang.join(names), &word)
+    }
+
     /// The kinds the user opts in to: maintenance, incident updates (not for services already told
     /// about this cycle), page-wide notices, a local model server that stopped.
     fn opt_in(&self, told: &HashSet<&str>) -> Vec<Notice> {
         let cfg = self.cfg;
+        let t = self.lang.texts();
         let mut out = Vec::new();
         for e in &self.events {
             let name = self.name_of(e);
+            let said = |what: &str| self.lang.about(&name, what);
             let about = |summary: String, incident: &Incident, urgency: Urgency| Notice {
                 summary,
                 body: describe(incident),
@@ -374,51 +393,44 @@ impl<'a> Round<'a> {
                 incident: Some((e.service.clone(), incident.id.clone())),
             };
             let already = told.contains(e.service.as_str());
-            let notice =
-                match &e.change {
-                    Change::MaintenanceStarted { incident } if cfg.maintenance => Some(about(
-                        format!("{name}: maintenance started"),
-                        incident,
-                        Urgency::Low,
-                    )),
-                    Change::MaintenanceEnded { incident } if cfg.maintenance => Some(about(
-                        format!("{name}: maintenance ended"),
-                        incident,
-                        Urgency::Low,
-                    )),
-                    Change::IncidentOpened { incident } if cfg.updates && !already => Some(about(
-                        format!("{name}: new incident"),
-                        incident,
-                        Urgency::for_status(incident.impact).min(Urgency::Normal),
-                    )),
-                    Change::IncidentUpdated { incident } if cfg.updates => Some(about(
-                        format!("{name}: incident update"),
-                        incident,
-                        Urgency::Low,
-                    )),
-                    Change::IncidentResolved { incident } if cfg.updates && !already => Some(
-                        about(format!("{name}: incident resolved"), incident, Urgency::Low),
-                    ),
-                    Change::PageNotice { incident } if cfg.page_wide => Some(about(
-                        format!("{name}: page-wide notice"),
-                        incident,
-                        Urgency::for_status(incident.impact).min(Urgency::Normal),
-                    )),
-                    Change::Unreachable { error }
-                        if cfg.local_stopped
-                            && state(self.snapshot, &e.service)
-                                .is_some_and(|s| s.kind == Kind::Ollama) =>
-                    {
-                        Some(Notice {
-                            summary: format!("{name}: not running"),
-                            body: truncate(error, TEXT_MAX),
-                            urgency: Urgency::Low,
-                            service_ids: vec![e.service.clone()],
-                            incident: None,
-                        })
-                    }
-                    _ => None,
-                };
+            let notice = match &e.change {
+                Change::MaintenanceStarted { incident } if cfg.maintenance => {
+                    Some(about(said(t.maintenance_started), incident, Urgency::Low))
+                }
+                Change::MaintenanceEnded { incident } if cfg.maintenance => {
+                    Some(about(said(t.maintenance_ended), incident, Urgency::Low))
+                }
+                Change::IncidentOpened { incident } if cfg.updates && !already => Some(about(
+                    said(t.new_incident),
+                    incident,
+                    Urgency::for_status(incident.impact).min(Urgency::Normal),
+                )),
+                Change::IncidentUpdated { incident } if cfg.updates => {
+                    Some(about(said(t.incident_update), incident, Urgency::Low))
+                }
+                Change::IncidentResolved { incident } if cfg.updates && !already => {
+                    Some(about(said(t.incident_resolved), incident, Urgency::Low))
+                }
+                Change::PageNotice { incident } if cfg.page_wide => Some(about(
+                    said(t.page_wide_notice),
+                    incident,
+                    Urgency::for_status(incident.impact).min(Urgency::Normal),
+                )),
+                Change::Unreachable { error }
+                    if cfg.local_stopped
+                        && state(self.snapshot, &e.service)
+                            .is_some_and(|s| s.kind == Kind::Ollama) =>
+                {
+                    Some(Notice {
+                        summary: said(t.not_running),
+                        body: truncate(error, TEXT_MAX),
+                        urgency: Urgency::Low,
+                        service_ids: vec![e.service.clone()],
+                        incident: None,
+                    })
+                }
+                _ => None,
+            };
             out.extend(notice);
         }
         out
@@ -455,7 +467,7 @@ fn describe(i: &Incident) -> String {
 }
 
 /// "Claude and Gemini API (Google Cloud) are operational." — what still works.
-fn alternatives(snapshot: &Snapshot, down: &HashSet<&str>) -> Option<String> {
+fn alternatives(snapshot: &Snapshot, down: &HashSet<&str>, lang: Lang) -> Option<String> {
     let ok: Vec<String> = snapshot
         .services
         .iter()
@@ -463,20 +475,16 @@ fn alternatives(snapshot: &Snapshot, down: &HashSet<&str>) -> Option<String> {
         .filter(|s| s.reachable && s.status == Severity::Operational)
         .map(|s| s.name.clone())
         .collect();
-    match ok.len() {
-        0 => None,
-        1 => Some(format!("{} is operational.", ok[0])),
-        _ => Some(format!("{} are operational.", join_names(&ok))),
+    if ok.is_empty() {
+        return None;
     }
+    let sentence = lang.count(ok.len(), lang.texts().still_ok);
+    Some(fill(&sentence, &[("names", &lang.join(&ok))]))
 }
 
 /// "A", "A and B", "A, B and C".
 pub fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+    Lang::En.join(names)
 }
 
 /// At most `max` characters, cut at a word boundary when one is near, with an ellipsis.
@@ -1177,6 +1185,53 @@ mod tests {
         );
         assert_eq!(n[0].body, "Back to operational.");
         assert_eq!(n[0].incident, Some(("claude".into(), "i8".into())));
+    }
+
+    #[test]
+    fn french_notices() {
+        let fr = Context {
+            now: t0(),
+            lang: Lang::Fr,
+            ..Context::default()
+        };
+        let cfg = Notifications::default();
+        let n = notices(
+            &[st("claude", Operational, MajorOutage)],
+            &snap([OK, Some(Degraded), None, Some(MajorOutage), OK]),
+            &cfg,
+            &fr,
+        );
+        assert_eq!(summaries(&n), ["Claude : panne majeure [Critical]"]);
+        assert_eq!(
+            n[0].body,
+            "ChatGPT et Gemini API (Google Cloud) sont opérationnels."
+        );
+        let n = notices(
+            &[
+                st("chatgpt", PartialOutage, Operational),
+                st("claude", MajorOutage, Operational),
+            ],
+            &snap([OK, OK, OK, OK, OK]),
+            &cfg,
+            &fr,
+        );
+        assert_eq!(summaries(&n), ["ChatGPT et Claude : rétablis [Low]"]);
+        assert_eq!(n[0].body, "Tous de nouveau opérationnels.");
+        // One service left: singular words.
+        let n = notices(
+            &[st("codex", Operational, PartialOutage)],
+            &snap([
+                Some(Degraded),
+                Some(PartialOutage),
+                OK,
+                Some(Degraded),
+                None,
+            ]),
+            &cfg,
+            &fr,
+        );
+        assert_eq!(n[0].summary, "Codex : panne partielle");
+        assert_eq!(n[0].body, "Sora est opérationnel.");
     }
 
     #[test]

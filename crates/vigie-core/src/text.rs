@@ -110,15 +110,10 @@ pub fn tidy(s: &str) -> String {
     out
 }
 
-/// "just now", "4 min ago", "3 h ago", "2 days ago" — for freshness and "since" lines.
+/// "just now", "4 min ago", "3 h ago", "2 days ago" — for freshness and "since" lines (English:
+/// the CLI's words; the tray uses [`crate::i18n::Lang::ago`] in the user's language).
 pub fn ago(then: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
-    let s = (now - then).num_seconds();
-    match s {
-        i64::MIN..=44 => "just now".into(),
-        45..=5399 => format!("{} min ago", ((s + 30) / 60).max(1)),
-        5400..=129_599 => format!("{} h ago", (s + 1800) / 3600),
-        _ => format!("{} days ago", (s + 43_200) / 86_400),
-    }
+    crate::i18n::Lang::En.ago(then, now)
 }
 
 /// Plain text made safe for a notification body: the freedesktop spec lets servers parse a
