@@ -27,6 +27,9 @@ pub fn spec(kind: Kind, components: Vec<String>) -> ServiceSpec {
         enabled: true,
         confirm: 1,
         note: None,
+        built_on: Vec::new(),
+        probe: None,
+        suggested_probe: None,
     }
 }
 

@@ -475,9 +475,10 @@ pub fn service_line(s: &ServiceState) -> String {
             st => format!(" (last known: {})", st.label()),
         };
         return format!(
-            "{} {} — unavailable{last}",
+            "{} {} — unavailable{last}{}",
             IconState::Unknown.symbol(),
-            s.name
+            s.name,
+            side_notes(s)
         );
     }
     let sym = IconState::for_overall(s.status, true).symbol();
@@ -486,7 +487,35 @@ pub fn service_line(s: &ServiceState) -> String {
         1 => " · page-wide notice".to_string(),
         n => format!(" · {n} page-wide notices"),
     };
-    format!("{sym} {} — {}{notices}", s.name, s.status.label())
+    format!(
+        "{sym} {} — {}{notices}{}",
+        s.name,
+        s.status.label(),
+        side_notes(s)
+    )
+}
+
+/// What never changes a service's colour, said in words: the probe's problem (with its own glyph,
+/// ⚑) and the providers it is built on that have one.
+fn side_notes(s: &ServiceState) -> String {
+    use vigie_core::snapshot::ProbeProblem;
+    let mut out = String::new();
+    match s.probe.as_ref().and_then(|p| p.problem) {
+        Some(ProbeProblem::Unconfirmed) => {
+            out.push_str(" · ⚑ problems seen from here, not confirmed")
+        }
+        Some(ProbeProblem::Confirmed) => out.push_str(" · ⚑ problems seen from here, confirmed"),
+        None => {}
+    }
+    if !s.upstream.is_empty() {
+        let list: Vec<String> = s
+            .upstream
+            .iter()
+            .map(|u| format!("{}, {}", u.name, u.status.label()))
+            .collect();
+        out.push_str(&format!(" · may be affected: {}", list.join("; ")));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -520,6 +549,8 @@ mod tests {
             fetched_at: None,
             checked_at: Some(t(0)),
             note: None,
+            upstream: vec![],
+            probe: None,
         }
     }
 
@@ -607,6 +638,35 @@ mod tests {
         // Any other error keeps the usual words.
         bad.error = Some("http://127.0.0.1:1/: HTTP 503".into());
         assert_eq!(service_line(&bad), "⊘ GitHub — unavailable");
+    }
+
+    #[test]
+    fn built_on_and_probe_problems_are_said_without_changing_the_shape() {
+        let mut s = svc("Cursor", Severity::Operational, true, None);
+        s.upstream = vec![vigie_core::snapshot::Upstream {
+            id: "claude-api".into(),
+            name: "Claude API".into(),
+            status: Severity::PartialOutage,
+        }];
+        assert_eq!(
+            service_line(&s),
+            "● Cursor — operational · may be affected: Claude API, partial outage"
+        );
+        s.upstream.clear();
+        s.probe = Some(vigie_core::snapshot::ProbeState {
+            url: "https://api.openai.com/v1/models".into(),
+            ok: false,
+            http_status: Some(503),
+            latency_ms: Some(12),
+            failures: 2,
+            problem: Some(vigie_core::snapshot::ProbeProblem::Unconfirmed),
+            error: None,
+            checked_at: None,
+        });
+        assert_eq!(
+            service_line(&s),
+            "● Cursor — operational · ⚑ problems seen from here, not confirmed"
+        );
     }
 
     #[test]

@@ -364,6 +364,8 @@ fn service_lines(s: &ServiceState, now: chrono::DateTime<Utc>) -> Vec<String> {
         }
     }
     let mut out = vec![line];
+    out.extend(upstream_line(s));
+    out.extend(probe_line(s));
     if let Some(e) = &s.error {
         out.push(if misconfigured {
             format!("    error: {e}")
@@ -407,6 +409,41 @@ fn service_lines(s: &ServiceState, now: chrono::DateTime<Utc>) -> Vec<String> {
         }
     }
     out
+}
+
+/// "may be affected: Claude API, partial outage; OpenAI API, degraded" (its own status unchanged).
+fn upstream_line(s: &ServiceState) -> Option<String> {
+    let list: Vec<String> = s
+        .upstream
+        .iter()
+        .map(|u| format!("{}, {}", u.name, u.status.label()))
+        .collect();
+    (!list.is_empty()).then(|| format!("    may be affected: {}", list.join("; ")))
+}
+
+/// Glyph of "problems seen from here": its own, never a status shape.
+const SEEN_FROM_HERE: &str = "⚑";
+
+/// What the probe saw from this machine: "from here: HTTP 401 in 212 ms", or the problem.
+fn probe_line(s: &ServiceState) -> Option<String> {
+    use vigie_core::snapshot::ProbeProblem;
+    let p = s.probe.as_ref()?;
+    let answer = match (p.http_status, p.latency_ms) {
+        (Some(code), Some(ms)) => format!("HTTP {code} in {ms} ms"),
+        (Some(code), None) => format!("HTTP {code}"),
+        (None, _) => p.error.clone().unwrap_or_else(|| "not probed yet".into()),
+    };
+    Some(match p.problem {
+        Some(ProbeProblem::Unconfirmed) => format!(
+            "    {SEEN_FROM_HERE} problems seen from here, not confirmed: {} failures in a row ({answer})",
+            p.failures
+        ),
+        Some(ProbeProblem::Confirmed) => format!(
+            "    {SEEN_FROM_HERE} problems seen from here, confirmed by the page: {} failures in a row ({answer})",
+            p.failures
+        ),
+        None => format!("    from here: {answer}"),
+    })
 }
 
 /// The first 200 characters of a provider's text, on one line.
@@ -536,7 +573,31 @@ fn describe(e: &Event) -> String {
             format!("{t} {}: status page unavailable ({error})", e.name)
         }
         Change::Reachable => format!("{t} {}: status page reachable again", e.name),
+        Change::SeenFromHere { detail } => format!(
+            "{t} {SEEN_FROM_HERE} {}: problems seen from here, not confirmed ({detail})",
+            e.name
+        ),
+        Change::SeenFromHereEnded => {
+            format!("{t} {}: no more problems seen from here", e.name)
+        }
     }
+}
+
+/// Under a service in `vigie services`: what it is built on, and its probe (on, or suggested).
+fn extra_lines(s: &vigie_core::ServiceSpec) -> Vec<String> {
+    let mut out = Vec::new();
+    if !s.built_on.is_empty() {
+        out.push(format!("{:<16} built on: {}", "", s.built_on.join(", ")));
+    }
+    match (&s.probe, &s.suggested_probe) {
+        (Some(p), _) => out.push(format!("{:<16} probe: {p}", "")),
+        (None, Some(p)) => out.push(format!(
+            "{:<16} suggested probe (off; `probe = true` turns it on): {p}",
+            ""
+        )),
+        (None, None) => {}
+    }
+    out
 }
 
 fn services(cfg: &Config) {
@@ -558,6 +619,9 @@ fn services(cfg: &Config) {
             if watched.contains(&s.id) { "yes" } else { "" },
             s.human_url()
         );
+        for line in extra_lines(s) {
+            outln!("{line}");
+        }
     }
     for s in cfg
         .services
@@ -597,6 +661,8 @@ mod tests {
             fetched_at: None,
             checked_at: None,
             note: None,
+            upstream: vec![],
+            probe: None,
         }
     }
 
@@ -657,6 +723,56 @@ mod tests {
         assert_eq!(
             lines.last().map(String::as_str),
             Some("    and 2 more components not operational")
+        );
+    }
+
+    #[test]
+    fn lines_say_may_be_affected_and_what_the_probe_saw() {
+        use vigie_core::snapshot::{ProbeProblem, ProbeState, Upstream};
+        let mut s = state();
+        s.upstream = vec![
+            Upstream {
+                id: "claude-api".into(),
+                name: "Claude API".into(),
+                status: Severity::PartialOutage,
+            },
+            Upstream {
+                id: "openai-api".into(),
+                name: "OpenAI API".into(),
+                status: Severity::Degraded,
+            },
+        ];
+        s.probe = Some(ProbeState {
+            url: "https://api.example.com/v1/models".into(),
+            ok: true,
+            http_status: Some(401),
+            latency_ms: Some(212),
+            failures: 0,
+            problem: None,
+            error: None,
+            checked_at: None,
+        });
+        let lines = service_lines(&s, Utc::now());
+        assert!(lines[0].ends_with("operational"), "{lines:?}");
+        assert_eq!(
+            lines[1..],
+            [
+                "    may be affected: Claude API, partial outage; OpenAI API, degraded".to_string(),
+                "    from here: HTTP 401 in 212 ms".to_string(),
+            ]
+        );
+        s.upstream.clear();
+        s.probe = s.probe.map(|p| ProbeState {
+            ok: false,
+            http_status: Some(503),
+            latency_ms: Some(12),
+            failures: 2,
+            problem: Some(ProbeProblem::Unconfirmed),
+            ..p
+        });
+        assert_eq!(
+            service_lines(&s, Utc::now())[1],
+            "    ⚑ problems seen from here, not confirmed: 2 failures in a row (HTTP 503 in 12 ms)"
         );
     }
 

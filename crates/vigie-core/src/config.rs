@@ -51,6 +51,9 @@ pub struct Notifications {
     pub page_wide: bool,
     /// Notify when a local model server (Ollama) stops running: off, stopping it is usually on purpose.
     pub local_stopped: bool,
+    /// Notify when a service's probe sees problems from this machine that its page does not
+    /// confirm yet: off, a local network problem would look the same.
+    pub local_probe: bool,
     /// Local time "HH:MM-HH:MM"; only major outages get through.
     pub quiet_hours: Option<(u32, u32)>,
     /// Service ids never notified about.
@@ -67,6 +70,7 @@ impl Default for Notifications {
             maintenance: false,
             page_wide: false,
             local_stopped: false,
+            local_probe: false,
             quiet_hours: None,
             muted: Vec::new(),
         }
@@ -138,13 +142,15 @@ fn parse_catalog(text: &str) -> Result<Vec<CatalogEntry>, ConfigError> {
     if let Some(arr) = doc.get("service").and_then(Item::as_array_of_tables) {
         for (i, t) in arr.iter().enumerate() {
             let default = p.bool(t, "default", &format!("service[{i}]"));
-            if let Some(spec) = p.service(t, i, None, &["default"]) {
+            if let Some(spec) = p.service(t, i, None, &["default", "suggested_probe"]) {
                 out.push(CatalogEntry {
                     spec,
                     default: default.unwrap_or(false),
                 });
             }
         }
+        let ids: Vec<String> = out.iter().map(|c| c.spec.id.clone()).collect();
+        p.check_built_on(arr, &ids);
     }
     p.finish().map(|_| out)
 }
@@ -251,6 +257,14 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
             },
             other => p.at(item, other, "unknown key".into()),
         }
+    }
+    // Once every table is read: a service may be built on one defined further down.
+    if let Some(arr) = doc.get("service").and_then(Item::as_array_of_tables) {
+        let mut ids: Vec<String> = catalog.iter().map(|c| c.spec.id.clone()).collect();
+        ids.extend(cfg.services.iter().map(|s| s.id.clone()));
+        ids.sort();
+        ids.dedup();
+        p.check_built_on(arr, &ids);
     }
     p.finish().map(|_| cfg)
 }
@@ -498,7 +512,7 @@ impl<'a> Parser<'a> {
             let label = format!("notifications.{key}");
             match key {
                 "enabled" | "recovery" | "updates" | "maintenance" | "page_wide"
-                | "local_stopped" => {
+                | "local_stopped" | "local_probe" => {
                     if let Some(b) = self.bool(t, key, "notifications") {
                         match key {
                             "enabled" => n.enabled = b,
@@ -506,6 +520,7 @@ impl<'a> Parser<'a> {
                             "updates" => n.updates = b,
                             "page_wide" => n.page_wide = b,
                             "local_stopped" => n.local_stopped = b,
+                            "local_probe" => n.local_probe = b,
                             _ => n.maintenance = b,
                         }
                     }
@@ -582,6 +597,14 @@ impl<'a> Parser<'a> {
         let page_id = text("page_id", |b| &b.page_id);
         let page_url = text("page_url", |b| &b.page_url);
         let note = text("note", |b| &b.note);
+        let suggested_probe = if extra_keys.contains(&"suggested_probe") {
+            self.probe_url(t, "suggested_probe", &p)
+        } else {
+            base.and_then(|b| b.suggested_probe.clone())
+        };
+        let built_on = self.strings(t, "built_on", &format!("{p}.built_on"));
+        let built_on = inherit(built_on, |b| &b.built_on);
+        let probe = self.service_probe(t, &p, base, suggested_probe.as_deref());
         let enabled = self.bool(t, "enabled", &p).unwrap_or(true);
         let confirm = self.service_confirm(t, &p, base);
         let (kind, url) = (kind?, url?);
@@ -605,11 +628,79 @@ impl<'a> Parser<'a> {
             enabled,
             confirm,
             note,
+            built_on,
+            probe,
+            suggested_probe,
         })
     }
 
+    /// `probe = "https://…"` sets a probe, `probe = true` turns on the suggested one, `false`
+    /// turns an inherited one off.
+    fn service_probe(
+        &mut self,
+        t: &Table,
+        p: &str,
+        base: Option<&ServiceSpec>,
+        suggested: Option<&str>,
+    ) -> Option<String> {
+        let Some(item) = t.get("probe") else {
+            return base.and_then(|b| b.probe.clone());
+        };
+        match item.as_bool() {
+            Some(false) => None,
+            Some(true) if suggested.is_some() => suggested.map(str::to_string),
+            Some(true) => {
+                self.at(
+                    item,
+                    &format!("{p}.probe"),
+                    "this service has no suggested probe: give a URL".into(),
+                );
+                None
+            }
+            None => self.probe_url(t, "probe", p),
+        }
+    }
+
+    /// An http(s) URL with a host, for a probe.
+    fn probe_url(&mut self, t: &Table, key: &str, p: &str) -> Option<String> {
+        let label = format!("{p}.{key}");
+        let u = self.string(t, key, &label)?;
+        match url::Url::parse(&u) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+                Some(u)
+            }
+            _ => {
+                let item = t.get(key).unwrap_or(&Item::None);
+                self.at(item, &label, format!("{u:?} is not an http(s) URL"));
+                None
+            }
+        }
+    }
+
+    /// Every `built_on` id names a service that exists (built in, or one of the file's own), and
+    /// not the service itself. Checked once all tables are read.
+    fn check_built_on(&mut self, arr: &toml_edit::ArrayOfTables, valid: &[String]) {
+        for (i, t) in arr.iter().enumerate() {
+            let Some(item) = t.get("built_on") else {
+                continue;
+            };
+            let own = t.get("id").and_then(Item::as_str);
+            let list = item.as_array().map(|a| a.iter().filter_map(Value::as_str));
+            for id in list.into_iter().flatten() {
+                let why = if Some(id) == own {
+                    "a service cannot be built on itself".to_string()
+                } else if !valid.iter().any(|v| v == id) {
+                    format!("unknown id {id:?} (valid ids: {})", valid.join(", "))
+                } else {
+                    continue;
+                };
+                self.at(item, &format!("service[{i}].built_on"), why);
+            }
+        }
+    }
+
     fn unknown_service_keys(&mut self, t: &Table, p: &str, extra_keys: &[&str]) {
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 15] = [
             "id",
             "name",
             "kind",
@@ -623,6 +714,8 @@ impl<'a> Parser<'a> {
             "enabled",
             "confirm",
             "note",
+            "built_on",
+            "probe",
         ];
         for (key, item) in t.iter() {
             if !KNOWN.contains(&key) && !extra_keys.contains(&key) {
@@ -800,12 +893,17 @@ pub fn default_file() -> String {
          # Notify when planned maintenance starts and ends.\nmaintenance = false\n\
          # Notify about incidents that name no component, on services that watch only some.\npage_wide = false\n\
          # Notify when a local model server (Ollama) stops running.\nlocal_stopped = false\n\
+         # Notify when a service's probe sees problems from here that its page does not confirm yet.\nlocal_probe = false\n\
          # Only major outages get through between these local times.\n# quiet_hours = \"22:00-07:00\"\n\
          # Services never notified about.\nmuted = []\n\n\
          # Your own pages, or overrides of built-in ones (same id):\n\
          # [[service]]\n# id = \"my-vendor\"\n# name = \"My vendor\"\n\
          # kind = \"statuspage\"   # statuspage, incident_io, instatus, betterstack, google_cloud, ai_studio, feed, flashduty, ollama, http\n\
-         # url = \"https://status.example.com\"\n# components = []      # ids or names to watch; empty = whole page\n",
+         # url = \"https://status.example.com\"\n# components = []      # ids or names to watch; empty = whole page\n\
+         # built_on = [\"claude-api\"]  # providers it runs on, shown as \"may be affected\" (watch them too)\n\
+         # probe = \"https://api.example.com/v1/models\"  # opt-in check from this machine, never with a key\n\
+         # A built-in API with a suggested probe (see `vigie services`) turns it on with:\n\
+         # [[service]]\n# id = \"openai-api\"\n# probe = true\n",
     );
     s
 }
@@ -985,6 +1083,86 @@ mod tests {
     }
 
     #[test]
+    fn built_on_and_probes() {
+        // Built on a built-in id, or on one of the file's own, even defined further down.
+        let text = "catalog = []\n[[service]]\nid = \"tool\"\nkind = \"statuspage\"\n\
+                    url = \"https://s.example\"\nbuilt_on = [\"claude-api\", \"mine\"]\n\
+                    probe = \"https://api.example.com/v1/models\"\n\
+                    [[service]]\nid = \"mine\"\nkind = \"feed\"\nurl = \"https://m.example/f\"\n";
+        let cfg = parse(Path::new("c"), text).expect("valid");
+        let tool = &cfg.resolve()[0];
+        assert_eq!(tool.built_on, ["claude-api", "mine"]);
+        assert_eq!(
+            tool.probe.as_deref(),
+            Some("https://api.example.com/v1/models")
+        );
+        // Unknown ids are errors that list the valid ones; so is a service built on itself.
+        let got = problems(
+            "[[service]]\nid = \"t\"\nkind = \"feed\"\nurl = \"https://x/f\"\n\
+             built_on = [\"claude-apii\", \"t\"]\nprobe = \"ftp://x\"\n",
+        );
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got[0].starts_with("5: service[0].built_on: unknown id \"claude-apii\" (valid ids: "),
+            "{got:?}"
+        );
+        assert!(got[0].contains("claude-api, claude-code"), "{got:?}");
+        assert_eq!(
+            got[1],
+            "5: service[0].built_on: a service cannot be built on itself"
+        );
+        assert_eq!(
+            got[2],
+            "6: service[0].probe: \"ftp://x\" is not an http(s) URL"
+        );
+        // `probe = true` turns the catalog's suggestion on; a service without one must give a URL.
+        let on = parse(
+            Path::new("c"),
+            "catalog = []\n[[service]]\nid = \"openai-api\"\nprobe = true\n",
+        )
+        .expect("valid")
+        .resolve();
+        assert_eq!(
+            on[0].probe.as_deref(),
+            Some("https://api.openai.com/v1/models")
+        );
+        assert_eq!(on[0].built_on, Vec::<String>::new());
+        let got = problems("[[service]]\nid = \"claude\"\nprobe = true\n");
+        assert_eq!(
+            got,
+            ["3: service[0].probe: this service has no suggested probe: give a URL"]
+        );
+        // Catalog probes are off by default; a user cannot set `suggested_probe`.
+        assert!(Config::default()
+            .resolve()
+            .iter()
+            .all(|s| s.probe.is_none()));
+        let got = problems("[[service]]\nid = \"x\"\nkind = \"feed\"\nurl = \"https://x/f\"\nsuggested_probe = \"https://x\"\n");
+        assert_eq!(got, ["5: service[0].suggested_probe: unknown key"]);
+        let n = parse(Path::new("c"), "[notifications]\nlocal_probe = true\n").expect("valid");
+        assert!(n.notifications.local_probe);
+    }
+
+    #[test]
+    fn catalog_built_on_names_catalog_ids_and_suggested_probes_are_off() {
+        let c = catalog();
+        for e in &c {
+            for id in &e.spec.built_on {
+                assert!(c.iter().any(|o| &o.spec.id == id), "{}: {id}", e.spec.id);
+            }
+            assert!(e.spec.probe.is_none(), "{}: probes are opt-in", e.spec.id);
+        }
+        let by = |id: &str| c.iter().find(|e| e.spec.id == id).map(|e| e.spec.clone());
+        let cursor = by("cursor").expect("cursor");
+        assert!(cursor.built_on.contains(&"claude-api".to_string()));
+        let api = by("openai-api").expect("openai-api");
+        assert_eq!(
+            api.suggested_probe.as_deref(),
+            Some("https://api.openai.com/v1/models")
+        );
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
         assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
@@ -1029,6 +1207,9 @@ mod tests {
             enabled: true,
             confirm: 1,
             note: None,
+            built_on: Vec::new(),
+            probe: None,
+            suggested_probe: None,
         };
         append_service(&p, &spec).expect("append");
         let text = std::fs::read_to_string(&p).expect("read");

@@ -90,6 +90,9 @@ pub async fn discover(url: &str, timeout: Duration) -> Result<Discovered, Discov
             enabled: true,
             confirm: 1,
             note: None,
+            built_on: Vec::new(),
+            probe: None,
+            suggested_probe: None,
         };
         let reading = read_once(&client, &spec, timeout).await.map_err(|error| {
             DiscoverError::Unreadable {

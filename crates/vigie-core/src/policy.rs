@@ -272,6 +272,14 @@ impl<'a> Round<'a> {
                 lines.push(fill(self.lang.texts().improved_from, &[("status", was)]));
             }
         }
+        let affected = affected(self.snapshot, down_ids);
+        if !affected.is_empty() {
+            let names = self.lang.join(&affected);
+            lines.push(match self.lang {
+                Lang::En => format!("May affect {names}."),
+                Lang::Fr => format!("Peut affecter {names}."),
+            });
+        }
         if let Some(alt) = alternatives(self.snapshot, down_ids, self.lang) {
             lines.push(alt);
         }
@@ -370,6 +378,30 @@ impl<'a> Round<'a> {
         })
     }
 
+    /// "OpenAI API: problems seen from here, not confirmed" (opt-in: a local network problem looks
+    /// the same from here).
+    fn seen_from_here(&self, e: &Event, name: &str, detail: &str) -> Notice {
+        let official = state(self.snapshot, &e.service).map_or(Severity::Unknown, |s| s.status);
+        let page = self.lang.severity(official);
+        let (what, body) = match self.lang {
+            Lang::En => (
+                "problems seen from here, not confirmed",
+                format!("{detail}; the status page says {page}."),
+            ),
+            Lang::Fr => (
+                "problèmes vus d’ici, non confirmés",
+                format!("{detail} ; la page de statut indique : {page}."),
+            ),
+        };
+        Notice {
+            summary: self.lang.about(name, what),
+            body,
+            urgency: Urgency::Normal,
+            service_ids: vec![e.service.clone()],
+            incident: None,
+        }
+    }
+
     /// "Claude: recovered", "ChatGPT et Codex : rétablis".
     fn recovered(&self, names: &[String]) -> String {
         let word = self.lang.count(names.len(), self.lang.texts().recovered);
@@ -416,6 +448,9 @@ impl<'a> Round<'a> {
                     incident,
                     Urgency::for_status(incident.impact).min(Urgency::Normal),
                 )),
+                Change::SeenFromHere { detail } if cfg.local_probe => {
+                    Some(self.seen_from_here(e, &name, detail))
+                }
                 Change::Unreachable { error }
                     if cfg.local_stopped
                         && state(self.snapshot, &e.service)
@@ -466,12 +501,26 @@ fn describe(i: &Incident) -> String {
     }
 }
 
-/// "Claude and Gemini API (Google Cloud) are operational." — what still works.
+/// The watched tools built on a provider that is down (their `upstream` names it), in snapshot
+/// order, themselves not down.
+fn affected(snapshot: &Snapshot, down: &HashSet<&str>) -> Vec<String> {
+    snapshot
+        .services
+        .iter()
+        .filter(|s| !down.contains(s.id.as_str()))
+        .filter(|s| s.upstream.iter().any(|u| down.contains(u.id.as_str())))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// "Claude and Gemini API (Google Cloud) are operational." — what still works (a tool built on a
+/// provider that is down is not offered as working).
 fn alternatives(snapshot: &Snapshot, down: &HashSet<&str>, lang: Lang) -> Option<String> {
     let ok: Vec<String> = snapshot
         .services
         .iter()
         .filter(|s| !down.contains(s.id.as_str()))
+        .filter(|s| !s.upstream.iter().any(|u| down.contains(u.id.as_str())))
         .filter(|s| s.reachable && s.status == Severity::Operational)
         .map(|s| s.name.clone())
         .collect();
@@ -550,6 +599,8 @@ mod tests {
             fetched_at: None,
             checked_at: None,
             note: None,
+            upstream: Vec::new(),
+            probe: None,
         }
     }
 
@@ -1232,6 +1283,85 @@ mod tests {
         );
         assert_eq!(n[0].summary, "Codex : panne partielle");
         assert_eq!(n[0].body, "Sora est opérationnel.");
+    }
+
+    #[test]
+    fn provider_notice_names_the_tools_built_on_it() {
+        // Codex and Gemini run on Claude (test data): Claude goes down; they stay green but are
+        // named in Claude's notice and not offered as working alternatives.
+        let mut s = snap([OK, OK, OK, Some(PartialOutage), OK]);
+        for i in [1, 4] {
+            s.services[i].upstream = vec![crate::snapshot::Upstream {
+                id: "claude".into(),
+                name: "Claude".into(),
+                status: PartialOutage,
+            }];
+        }
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let cfg = Notifications::default();
+        let n = notices(&[st("claude", Operational, PartialOutage)], &s, &cfg, &ctx);
+        assert_eq!(summaries(&n), ["Claude: partial outage [Normal]"]);
+        assert_eq!(
+            n[0].body,
+            "May affect Codex and Gemini API (Google Cloud).\nChatGPT and Sora are operational."
+        );
+        let fr = Context {
+            lang: Lang::Fr,
+            ..ctx.clone()
+        };
+        let n = notices(&[st("claude", Operational, PartialOutage)], &s, &cfg, &fr);
+        assert!(
+            n[0].body
+                .starts_with("Peut affecter Codex et Gemini API (Google Cloud)."),
+            "{}",
+            n[0].body
+        );
+        // Nothing built on the provider: no such line.
+        let plain = snap([OK, OK, OK, Some(PartialOutage), OK]);
+        let n = notices(
+            &[st("claude", Operational, PartialOutage)],
+            &plain,
+            &cfg,
+            &ctx,
+        );
+        assert!(!n[0].body.contains("May affect"), "{}", n[0].body);
+    }
+
+    #[test]
+    fn problems_seen_from_here_are_opt_in() {
+        let s = snap([OK, OK, OK, OK, OK]);
+        let seen = [ev(
+            "codex",
+            "Codex",
+            Change::SeenFromHere {
+                detail: "2 failures in a row on api.openai.com (HTTP 503)".into(),
+            },
+        )];
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let off = Notifications::default();
+        assert!(notices(&seen, &s, &off, &ctx).is_empty());
+        let on = Notifications {
+            local_probe: true,
+            ..Notifications::default()
+        };
+        let n = notices(&seen, &s, &on, &ctx);
+        assert_eq!(
+            summaries(&n),
+            ["Codex: problems seen from here, not confirmed [Normal]"]
+        );
+        assert_eq!(
+            n[0].body,
+            "2 failures in a row on api.openai.com (HTTP 503); the status page says operational."
+        );
+        // Its end is never told: the page's own changes are.
+        let ended = [ev("codex", "Codex", Change::SeenFromHereEnded)];
+        assert!(notices(&ended, &s, &on, &ctx).is_empty());
     }
 
     #[test]

@@ -34,9 +34,9 @@ use crate::logs;
 use crate::model::{Incident, Severity};
 use crate::platform::{self, Fetch};
 use crate::service::ServiceSpec;
-use crate::snapshot::{ServiceState, Snapshot};
+use crate::snapshot::{ProbeProblem, ServiceState, Snapshot, PROBE_FAILURES};
 use crate::store::{CachedResponse, Store, StoreError};
-use crate::transitions::{Event, Observation, Tracker};
+use crate::transitions::{self, Event, Observation, ProbeAnswer, Tracker};
 
 const CONCURRENCY: usize = 8;
 /// Past incidents change rarely: refresh them every this often.
@@ -78,6 +78,8 @@ struct Schedule {
     history_failures: u32,
     /// History was read at least once since the service was (re)configured.
     history_read: bool,
+    /// Set while a failing probe backs off; otherwise the probe rides with its page.
+    probe_due: Option<Instant>,
 }
 
 /// The wall clock, injectable so tests can jump it.
@@ -89,6 +91,8 @@ pub struct Planned {
     pub spec: ServiceSpec,
     pub endpoints: Result<Vec<String>, String>,
     pub history: Option<String>,
+    /// The opt-in probe, when it is due (it rides with the page unless it is backing off).
+    pub probe: Option<String>,
 }
 
 /// What the `plan` stage decided: the due services, and every distinct URL to GET once.
@@ -98,9 +102,14 @@ pub struct Plan {
     pub urls: Vec<String>,
     /// URLs that are POSTed (RPC-style APIs), with the page that carries their public key.
     pub posts: HashMap<String, (platform::Post, String)>,
+    /// Probe URLs, GET once each, plainly: no validators, no retry, no key ever.
+    pub probes: Vec<String>,
 }
 
 pub type Results = HashMap<String, Result<Response, FetchError>>;
+
+/// Probe answers by URL, with the time to the answer in milliseconds (None without one).
+pub type Probes = HashMap<String, (Result<Response, FetchError>, Option<u32>)>;
 
 /// One fetched URL: its answer, and the (page, key) learnt on the way for an RPC endpoint.
 type Fetched = (
@@ -272,7 +281,7 @@ impl Engine {
 
     /// Current knowledge, watched services only, in config order.
     pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
-        let services = self
+        let mut services: Vec<ServiceState> = self
             .specs
             .iter()
             .map(|s| {
@@ -282,6 +291,15 @@ impl Engine {
                     .unwrap_or_else(|| blank_state(s))
             })
             .collect();
+        // Derived at each look, never stored: it follows the providers' current states.
+        let upstream: Vec<_> = self
+            .specs
+            .iter()
+            .map(|s| crate::snapshot::upstream(&s.built_on, &services))
+            .collect();
+        for (s, up) in services.iter_mut().zip(upstream) {
+            s.upstream = up;
+        }
         Snapshot::new(now, self.online, services)
     }
 
@@ -327,25 +345,27 @@ impl Engine {
     pub async fn cycle(&mut self, force: bool) -> Result<CycleReport, EngineError> {
         let now = self.now();
         let plan = self.plan(force)?;
-        let (results, keys) = self.fetch(&plan).await;
+        let (results, keys, probes) = self.fetch(&plan).await;
         self.keys.extend(keys);
-        self.after_fetch(&plan, &results, now)
+        self.after_fetch(&plan, &results, &probes, now)
     }
 
     /// Stages 3–5 on fetched answers (a cycle without the network, for tests).
     #[cfg(test)]
     fn cycle_with(&mut self, plan: &Plan, results: &Results) -> Result<CycleReport, EngineError> {
         let now = self.now();
-        self.after_fetch(plan, results, now)
+        self.after_fetch(plan, results, &Probes::new(), now)
     }
 
     fn after_fetch(
         &mut self,
         plan: &Plan,
         results: &Results,
+        probes: &Probes,
         now: DateTime<Utc>,
     ) -> Result<CycleReport, EngineError> {
         let (requests, bytes, not_modified) = traffic(results);
+        let requests = requests + probes.len();
         let was_online = self.online;
         self.online = self.vote_offline(plan, results);
         let errors_before: HashMap<String, Option<String>> = self
@@ -353,7 +373,7 @@ impl Engine {
             .iter()
             .map(|(id, s)| (id.clone(), s.error.clone()))
             .collect();
-        let (events, writes) = self.observe_all(plan, results, now);
+        let (events, writes) = self.observe_all(plan, results, probes, now);
         if self.online && !was_online {
             // Network is back: look at everything now rather than at each page's back-off time.
             let polled: HashSet<&str> = plan.services.iter().map(|p| p.spec.id.as_str()).collect();
@@ -416,10 +436,21 @@ impl Engine {
                     plan.urls.push(u.clone());
                 }
             }
+            // A backing-off probe waits its turn even on a forced refresh.
+            let probe = s
+                .probe
+                .clone()
+                .filter(|_| sched.and_then(|x| x.probe_due).is_none_or(|d| d <= mono));
+            if let Some(u) = &probe {
+                if !plan.probes.contains(u) {
+                    plan.probes.push(u.clone());
+                }
+            }
             plan.services.push(Planned {
                 spec: s.clone(),
                 endpoints: eps,
                 history: hist,
+                probe,
             });
         }
         for u in &plan.urls {
@@ -437,7 +468,7 @@ impl Engine {
     pub fn fetch(
         &self,
         plan: &Plan,
-    ) -> impl std::future::Future<Output = (Results, HashMap<String, String>)> + Send + 'static
+    ) -> impl std::future::Future<Output = (Results, HashMap<String, String>, Probes)> + Send + 'static
     {
         let timeout = self.timeout;
         type Job = (
@@ -458,8 +489,23 @@ impl Engine {
                 (u.clone(), c, self.client.clone(), post)
             })
             .collect();
+        let probe_jobs: Vec<(String, reqwest::Client)> = plan
+            .probes
+            .iter()
+            .map(|u| (u.clone(), self.client.clone()))
+            .collect();
         async move {
-            let done: Vec<Fetched> = stream::iter(jobs)
+            let probes = stream::iter(probe_jobs)
+                .map(|(u, client)| async move {
+                    // Wall time, not tokio's: the latency is what the user would wait.
+                    let start = std::time::Instant::now();
+                    let r = fetch::get(&client, &u, None, timeout).await;
+                    let ms = u32::try_from(start.elapsed().as_millis()).unwrap_or(u32::MAX);
+                    (u, (r, Some(ms)))
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect::<Probes>();
+            let done = stream::iter(jobs)
                 .map(|(u, c, client, post)| async move {
                     match post {
                         Some((post, page, known)) => {
@@ -474,15 +520,15 @@ impl Engine {
                     }
                 })
                 .buffer_unordered(CONCURRENCY)
-                .collect()
-                .await;
+                .collect::<Vec<Fetched>>();
+            let (done, probes) = futures_util::future::join(done, probes).await;
             let mut results = Results::new();
             let mut keys = HashMap::new();
             for (u, r, k) in done {
                 results.insert(u, r);
                 keys.extend(k);
             }
-            (results, keys)
+            (results, keys, probes)
         }
     }
 
@@ -556,12 +602,13 @@ impl Engine {
         &mut self,
         plan: &Plan,
         results: &Results,
+        probes: &Probes,
         now: DateTime<Utc>,
     ) -> (Vec<Event>, Vec<Write>) {
         let mut events = Vec::new();
         let mut writes = Vec::new();
         for p in &plan.services {
-            let (e, w) = self.observe_one(p, results, now);
+            let (e, w) = self.observe_one(p, results, probes, now);
             events.extend(e);
             writes.push(w);
         }
@@ -572,6 +619,7 @@ impl Engine {
         &mut self,
         p: &Planned,
         results: &Results,
+        probes: &Probes,
         now: DateTime<Utc>,
     ) -> (Vec<Event>, Write) {
         let (spec, online) = (&p.spec, self.online);
@@ -579,12 +627,19 @@ impl Engine {
         self.schedule_next(p, &obs, results);
         let history = self.read_history(p, &obs, results);
 
-        let new_events = self.tracker.observe(spec, &obs, online, now);
+        let mut new_events = self.tracker.observe(spec, &obs, online, now);
         let prev = self.states.get(&spec.id).cloned();
         // The status shown is the believed one: a probe's single bad reading is not shown
         // until confirmed.
         let confirmed = self.tracker.status(&spec.id);
-        let state = next_state(spec, prev.as_ref(), &obs, confirmed, online, now);
+        let mut state = next_state(spec, prev.as_ref(), &obs, confirmed, online, now);
+        let change = self.observe_probe(p, &mut state, probes, now);
+        new_events.extend(change.map(|change| Event {
+            service: spec.id.clone(),
+            name: spec.name.clone(),
+            at: now,
+            change,
+        }));
         let record = match (&obs, online) {
             (Observation::Read(r), true) => confirmed.unwrap_or(r.status),
             _ => Severity::Unknown,
@@ -636,6 +691,56 @@ impl Engine {
             listed,
         };
         (new_events, write)
+    }
+
+    /// The probe's answer, if one was fetched, read against the page's status; its back-off. A
+    /// probe never touches `status`: it has its own field. Offline, nothing is learnt.
+    fn observe_probe(
+        &mut self,
+        p: &Planned,
+        state: &mut ServiceState,
+        probes: &Probes,
+        now: DateTime<Utc>,
+    ) -> Option<transitions::Change> {
+        let Some(url) = &p.spec.probe else {
+            state.probe = None;
+            return None;
+        };
+        let answer = p
+            .probe
+            .as_ref()
+            .and_then(|u| probes.get(u))
+            .filter(|_| self.online);
+        let Some((r, ms)) = answer else {
+            // Not probed this time (backing off, offline): the page may have changed its mind.
+            if let Some(pr) = state.probe.as_mut().filter(|pr| &pr.url == url) {
+                pr.problem = ProbeProblem::of(pr.failures, state.status);
+            }
+            return None;
+        };
+        let (next, change) = transitions::probe_step(
+            state.probe.as_ref(),
+            url,
+            &probe_answer(r),
+            *ms,
+            state.status,
+            now,
+        );
+        let floor = if is_own_host(url) {
+            Duration::ZERO
+        } else {
+            MIN_INTERVAL
+        };
+        let base = self.interval.max(floor);
+        let sched = self.schedule.entry(p.spec.id.clone()).or_default();
+        // Back off once a problem is reported (≥ 2 failures): first at the page's pace, then
+        // doubling; until then the probe rides with its page, so two in a row come quickly.
+        sched.probe_due = (next.failures >= PROBE_FAILURES).then(|| {
+            let n = (next.failures - PROBE_FAILURES).min(6);
+            Instant::now() + (base * 2u32.pow(n)).min(MAX_BACKOFF.max(base))
+        });
+        state.probe = Some(next);
+        change
     }
 
     /// When to look at a service again: the interval (halved while something is open), doubled per
@@ -852,6 +957,36 @@ fn host_of(u: &str) -> Option<String> {
     ))
 }
 
+/// A probe answer, classified: below 500 in time is up (401/403/404 without a key are the usual
+/// answers); a 5xx, a timeout, a refusal or a reset (a broken answer) is a failure; anything else
+/// (DNS, TLS, no route) may be this machine's own and counts neither way.
+fn probe_answer(r: &Result<Response, FetchError>) -> ProbeAnswer {
+    match r {
+        Ok(r) if r.status >= 500 => ProbeAnswer::Failed {
+            http_status: Some(r.status),
+            error: fetch::describe_status(r.status, &r.body),
+        },
+        Ok(r) => ProbeAnswer::Up {
+            http_status: r.status,
+        },
+        // The server started answering; the probe's body is not its point.
+        Err(FetchError::TooLarge) => ProbeAnswer::Up { http_status: 200 },
+        Err(e @ (FetchError::Timeout(_) | FetchError::Refused | FetchError::Other(_))) => {
+            ProbeAnswer::Failed {
+                http_status: None,
+                error: e.to_string(),
+            }
+        }
+        Err(e @ FetchError::Connect(msg)) if msg.contains("reset") => ProbeAnswer::Failed {
+            http_status: None,
+            error: e.to_string(),
+        },
+        Err(e) => ProbeAnswer::Unsure {
+            error: e.to_string(),
+        },
+    }
+}
+
 /// Turn the fetch results of one service into an observation.
 fn observe(
     spec: &ServiceSpec,
@@ -978,6 +1113,12 @@ fn same_content(a: &ServiceState, b: &ServiceState) -> bool {
     let strip = |s: &ServiceState| ServiceState {
         checked_at: None,
         fetched_at: None,
+        // Latency moves every poll; it is written with the next real change or the 5-min rewrite.
+        probe: s.probe.clone().map(|p| crate::snapshot::ProbeState {
+            latency_ms: None,
+            checked_at: None,
+            ..p
+        }),
         ..s.clone()
     };
     strip(a) == strip(b)
@@ -1000,6 +1141,8 @@ fn blank_state(spec: &ServiceSpec) -> ServiceState {
         fetched_at: None,
         checked_at: None,
         note: None,
+        upstream: Vec::new(),
+        probe: None,
     }
 }
 
@@ -1291,7 +1434,8 @@ mod tests {
         ));
         let plan = r.engine.plan(true).expect("plan");
         let res = answer(&plan, |_| ok(CLAUDE));
-        r.engine.observe_all(&plan, &res, r.engine.now());
+        r.engine
+            .observe_all(&plan, &res, &Probes::new(), r.engine.now());
         assert!(r.engine.plan(false).expect("plan").services.is_empty());
         // The wall clock is set back an hour: polling must not stop for an hour.
         *r.wall.lock().expect("clock") -= chrono::Duration::hours(1);
@@ -1306,8 +1450,12 @@ mod tests {
 
         // Wake from suspend: the wall clock moved 2 h while monotonic time moved 10 s.
         let plan = r.engine.plan(true).expect("plan");
-        r.engine
-            .observe_all(&plan, &answer(&plan, |_| ok(CLAUDE)), r.engine.now());
+        r.engine.observe_all(
+            &plan,
+            &answer(&plan, |_| ok(CLAUDE)),
+            &Probes::new(),
+            r.engine.now(),
+        );
         r.engine.check_suspend();
         *r.wall.lock().expect("clock") += chrono::Duration::hours(2);
         tokio::time::advance(Duration::from_secs(10)).await;
@@ -1340,6 +1488,7 @@ mod tests {
                 .cloned()
                 .collect(),
             posts: HashMap::new(),
+            probes: Vec::new(),
         };
         let timeout = |_: &str| Err(FetchError::Timeout(Duration::from_secs(10)));
         // One page polled alone times out (it has an open incident, so it is polled twice as
@@ -1397,6 +1546,7 @@ mod tests {
                 .cloned()
                 .collect(),
             posts: HashMap::new(),
+            probes: Vec::new(),
         };
         r.engine
             .cycle_with(&a, &answer(&a, |_| ok(CLAUDE)))
@@ -1419,13 +1569,15 @@ mod tests {
         let refused = answer(&plan, |_| Err(FetchError::Refused));
         // Three failures while online: back-off grows to 4 × 30 s.
         for _ in 0..3 {
-            r.engine.observe_all(&plan, &refused, r.engine.now());
+            r.engine
+                .observe_all(&plan, &refused, &Probes::new(), r.engine.now());
         }
         let start = Instant::now();
         assert_eq!(r.engine.next_due(start) - start, Duration::from_secs(120));
         // Offline now: the retry does not cut that back-off short.
         r.engine.online = false;
-        r.engine.observe_all(&plan, &refused, r.engine.now());
+        r.engine
+            .observe_all(&plan, &refused, &Probes::new(), r.engine.now());
         assert_eq!(r.engine.next_due(start) - start, Duration::from_secs(120));
         // A fresh page offline is retried soon, but never under the 30 s public floor.
         let mut f = rig(&format!(
@@ -1437,6 +1589,7 @@ mod tests {
         f.engine.observe_all(
             &p,
             &answer(&p, |_| Err(FetchError::Refused)),
+            &Probes::new(),
             f.engine.now(),
         );
         assert_eq!(
@@ -1460,8 +1613,12 @@ mod tests {
                 ok(GITHUB)
             }
         };
-        r.engine
-            .observe_all(&plan, &answer(&plan, challenge), r.engine.now());
+        r.engine.observe_all(
+            &plan,
+            &answer(&plan, challenge),
+            &Probes::new(),
+            r.engine.now(),
+        );
         // Forced refreshes do not hammer a failing history URL.
         assert!(r.engine.plan(true).expect("plan").services[0]
             .history
@@ -1494,18 +1651,24 @@ mod tests {
             svc("b", "https://www.githubstatus.com")
         ));
         let plan = n.engine.plan(true).expect("plan");
-        let (_, writes) = n
-            .engine
-            .observe_all(&plan, &answer(&plan, cached), n.engine.now());
+        let (_, writes) = n.engine.observe_all(
+            &plan,
+            &answer(&plan, cached),
+            &Probes::new(),
+            n.engine.now(),
+        );
         assert_eq!(
             writes[0].incidents.len(),
             1 + 2,
             "open one + two from history"
         );
         // Once read, a 304 is not read again.
-        let (_, writes) = n
-            .engine
-            .observe_all(&plan, &answer(&plan, cached), n.engine.now());
+        let (_, writes) = n.engine.observe_all(
+            &plan,
+            &answer(&plan, cached),
+            &Probes::new(),
+            n.engine.now(),
+        );
         assert_eq!(writes[0].incidents.len(), 1);
     }
 
@@ -1524,7 +1687,7 @@ mod tests {
                 Err(FetchError::Refused)
             }
         });
-        let (_, w) = r.engine.observe_all(&plan, &res, now);
+        let (_, w) = r.engine.observe_all(&plan, &res, &Probes::new(), now);
         r.engine.persist(&plan, &res, &w, now).expect("persist");
         // Unreachable: recorded as no data.
         let later = now + chrono::Duration::minutes(5);
@@ -1534,7 +1697,7 @@ mod tests {
                 r
             })
         });
-        let (_, w) = r.engine.observe_all(&plan, &down, later);
+        let (_, w) = r.engine.observe_all(&plan, &down, &Probes::new(), later);
         r.engine.persist(&plan, &down, &w, later).expect("persist");
         // Back, with the incident gone from the page: watched ending, closed now.
         let end = later + chrono::Duration::minutes(5);
@@ -1545,7 +1708,7 @@ mod tests {
                 Err(FetchError::Refused)
             }
         });
-        let (_, w) = r.engine.observe_all(&plan, &quiet, end);
+        let (_, w) = r.engine.observe_all(&plan, &quiet, &Probes::new(), end);
         r.engine.persist(&plan, &quiet, &w, end).expect("persist");
         let steps: Vec<(Severity, Severity)> = r
             .engine

@@ -41,6 +41,17 @@ pub struct ServiceSpec {
     /// Why the entry is the way it is (catalog only; shown by `vigie services`).
     #[serde(default)]
     pub note: Option<String>,
+    /// Watched ids of the providers this service runs on (Cursor on `claude-api`, …): when one of
+    /// them has a problem, this service shows "may be affected", its own status unchanged.
+    #[serde(default)]
+    pub built_on: Vec<String>,
+    /// Opt-in reachability probe from this machine: an unauthenticated GET to a cheap endpoint,
+    /// read apart from the status page (see `snapshot::ProbeState`).
+    #[serde(default)]
+    pub probe: Option<String>,
+    /// A probe the catalog suggests but does not turn on (`probe = true` in the config uses it).
+    #[serde(default)]
+    pub suggested_probe: Option<String>,
 }
 
 fn yes() -> bool {

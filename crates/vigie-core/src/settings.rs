@@ -468,6 +468,9 @@ pub fn add_service(path: &Path, new: &NewService) -> Result<Config, SaveError> {
         enabled: true,
         confirm: 1,
         note: None,
+        built_on: Vec::new(),
+        probe: None,
+        suggested_probe: None,
     };
     config::append_service(path, &spec)?;
     Ok(config::load(path)?)
@@ -593,6 +596,8 @@ pub fn notifications_of(s: &NotificationSettings) -> Notifications {
         maintenance: s.maintenance,
         page_wide: s.page_wide,
         local_stopped: s.local_stopped,
+        // Config file only (`notifications.local_probe`): the window does not edit it.
+        local_probe: false,
         quiet_hours: s.quiet_hours.as_deref().and_then(config::parse_quiet_hours),
         muted: s.muted.clone(),
     }

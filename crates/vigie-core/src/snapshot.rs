@@ -35,6 +35,84 @@ pub struct ServiceState {
     pub checked_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Watched providers this service is built on that have a problem now ("may be affected").
+    /// Never counted in `status`; empty when all is well or when a provider is not watched.
+    #[serde(default)]
+    pub upstream: Vec<Upstream>,
+    /// What the opt-in probe saw from this machine; `null` without a probe. Never counted in
+    /// `status`: a probe can only raise "problems seen from here".
+    #[serde(default)]
+    pub probe: Option<ProbeState>,
+}
+
+/// A provider this service runs on, while that provider is degraded or worse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Upstream {
+    pub id: String,
+    pub name: String,
+    pub status: Severity,
+}
+
+/// The last probe from this machine: an unauthenticated GET to a cheap endpoint of the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProbeState {
+    pub url: String,
+    /// The endpoint answered below 500 in time (401/403/404 without a key included).
+    pub ok: bool,
+    pub http_status: Option<u16>,
+    /// Time to the answer; `null` when there was none (timeout, reset).
+    pub latency_ms: Option<u32>,
+    /// Failures in a row: 5xx, timeouts, refusals and resets. Other errors (DNS, TLS) may be this
+    /// machine's own: they neither count nor reset the run.
+    pub failures: u32,
+    pub problem: Option<ProbeProblem>,
+    pub error: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+}
+
+/// Probe failures in a row ([`PROBE_FAILURES`] or more), read against the official page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeProblem {
+    /// "Problems seen from here, not confirmed": the page still says all is well.
+    Unconfirmed,
+    /// The page agrees (degraded or worse).
+    Confirmed,
+}
+
+/// Failures in a row before a probe reports a problem: one is a blip.
+pub const PROBE_FAILURES: u32 = 2;
+
+impl ProbeProblem {
+    /// The probe's verdict given the official status; `None` below [`PROBE_FAILURES`].
+    pub fn of(failures: u32, official: Severity) -> Option<ProbeProblem> {
+        (failures >= PROBE_FAILURES).then(|| {
+            if official.is_problem() {
+                ProbeProblem::Confirmed
+            } else {
+                ProbeProblem::Unconfirmed
+            }
+        })
+    }
+}
+
+/// The providers in `built_on` that are watched, were read at their last attempt and are degraded
+/// or worse, in `built_on` order. An unwatched provider is unknown, so it is never listed; one
+/// that could not be read (or the machine offline) says nothing either.
+pub fn upstream(built_on: &[String], services: &[ServiceState]) -> Vec<Upstream> {
+    built_on
+        .iter()
+        .filter_map(|id| services.iter().find(|s| &s.id == id))
+        .filter(|s| s.reachable && s.status.is_problem())
+        .map(|s| Upstream {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            status: s.status,
+        })
+        .collect()
 }
 
 /// Every watched service at one moment.

@@ -12,6 +12,81 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Incident, IncidentKind, Reading, Severity};
 use crate::service::ServiceSpec;
+use crate::snapshot::{ProbeProblem, ProbeState};
+
+/// One probe answer, classified by the poller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeAnswer {
+    /// An answer below 500 in time: up (401/403/404 without a key are the usual ones).
+    Up { http_status: u16 },
+    /// A 5xx, a timeout, a refusal or a reset: counts towards a problem.
+    Failed {
+        http_status: Option<u16>,
+        error: String,
+    },
+    /// Something that may be this machine's own (DNS, TLS, proxy): counts neither way.
+    Unsure { error: String },
+}
+
+/// The probe's next state after one answer, and the change to tell, if any. `official` is the
+/// page's status this cycle; only the unconfirmed problem starting or any problem ending is told
+/// (a confirmed one is the page's own status change).
+pub fn probe_step(
+    prev: Option<&ProbeState>,
+    url: &str,
+    answer: &ProbeAnswer,
+    latency_ms: Option<u32>,
+    official: Severity,
+    now: DateTime<Utc>,
+) -> (ProbeState, Option<Change>) {
+    // A changed URL is a new probe: its run starts over.
+    let before = prev.filter(|p| p.url == url);
+    let failures = before.map_or(0, |p| p.failures);
+    let (ok, http_status, failures, error) = match answer {
+        ProbeAnswer::Up { http_status } => (true, Some(*http_status), 0, None),
+        ProbeAnswer::Failed { http_status, error } => (
+            false,
+            *http_status,
+            failures.saturating_add(1),
+            Some(error.clone()),
+        ),
+        ProbeAnswer::Unsure { error } => (false, None, failures, Some(error.clone())),
+    };
+    let problem = ProbeProblem::of(failures, official);
+    let was = before.and_then(|p| p.problem);
+    let change = match (was, problem) {
+        (None, Some(ProbeProblem::Unconfirmed)) => Some(Change::SeenFromHere {
+            detail: probe_detail(url, failures, http_status, error.as_deref()),
+        }),
+        (Some(_), None) => Some(Change::SeenFromHereEnded),
+        _ => None,
+    };
+    let state = ProbeState {
+        url: url.to_string(),
+        ok,
+        http_status,
+        latency_ms: latency_ms.filter(|_| http_status.is_some()),
+        failures,
+        problem,
+        error,
+        checked_at: Some(now),
+    };
+    (state, change)
+}
+
+/// "3 failures in a row on api.openai.com (HTTP 503)".
+fn probe_detail(url: &str, failures: u32, http: Option<u16>, error: Option<&str>) -> String {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| url.to_string());
+    let why = match (http, error) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => "no answer".into(),
+    };
+    format!("{failures} failures in a row on {host} ({why})")
+}
 
 /// What one poll learned about one service.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +127,13 @@ pub enum Change {
         error: String,
     },
     Reachable,
+    /// The probe failed [`crate::snapshot::PROBE_FAILURES`] times in a row while the page says
+    /// all is well: "problems seen from here, not confirmed".
+    SeenFromHere {
+        detail: String,
+    },
+    /// The probe answers again, or the page now agrees (its own status change tells that).
+    SeenFromHereEnded,
 }
 
 /// A change to one service.
@@ -254,6 +336,9 @@ mod tests {
             enabled: true,
             confirm,
             note: None,
+            built_on: Vec::new(),
+            probe: None,
+            suggested_probe: None,
         }
     }
 
@@ -313,6 +398,8 @@ mod tests {
                 Change::PageNotice { incident } => format!("notice {}", incident.id),
                 Change::Unreachable { .. } => "unreachable".into(),
                 Change::Reachable => "reachable".into(),
+                Change::SeenFromHere { .. } => "seen-from-here".into(),
+                Change::SeenFromHereEnded => "seen-from-here-ended".into(),
             })
             .collect()
     }
@@ -490,5 +577,157 @@ mod tests {
                 assert_eq!(got, *want, "{name}, step {i}");
             }
         }
+    }
+
+    #[test]
+    fn probe_table() {
+        use ProbeProblem::{Confirmed as C, Unconfirmed as U};
+        let up = || ProbeAnswer::Up { http_status: 401 };
+        let e503 = || ProbeAnswer::Failed {
+            http_status: Some(503),
+            error: "HTTP 503".into(),
+        };
+        let timeout = || ProbeAnswer::Failed {
+            http_status: None,
+            error: "timed out".into(),
+        };
+        let dns = || ProbeAnswer::Unsure {
+            error: "dns error".into(),
+        };
+        // (name, [(answer, official status, failures, problem, change)])
+        type Step = (
+            ProbeAnswer,
+            Severity,
+            u32,
+            Option<ProbeProblem>,
+            &'static str,
+        );
+        let cases: Vec<(&str, Vec<Step>)> = vec![
+            (
+                "401 in time is up",
+                vec![
+                    (up(), Operational, 0, None, ""),
+                    (up(), Operational, 0, None, ""),
+                ],
+            ),
+            (
+                "one failure is a blip; two in a row while the page is green are unconfirmed",
+                vec![
+                    (e503(), Operational, 1, None, ""),
+                    (up(), Operational, 0, None, ""),
+                    (e503(), Operational, 1, None, ""),
+                    (timeout(), Operational, 2, Some(U), "seen"),
+                    (e503(), Operational, 3, Some(U), ""),
+                ],
+            ),
+            (
+                "the page agrees: confirmed, then the probe recovers",
+                vec![
+                    (e503(), Operational, 1, None, ""),
+                    (e503(), Operational, 2, Some(U), "seen"),
+                    (e503(), PartialOutage, 3, Some(C), ""),
+                    (up(), PartialOutage, 0, None, "ended"),
+                ],
+            ),
+            (
+                "failing while the page already says degraded is confirmed at once, not told",
+                vec![
+                    (e503(), Degraded, 1, None, ""),
+                    (e503(), Degraded, 2, Some(C), ""),
+                    (up(), Degraded, 0, None, "ended"),
+                ],
+            ),
+            (
+                "maintenance or an unreadable page does not confirm",
+                vec![
+                    (e503(), Maintenance, 1, None, ""),
+                    (e503(), Unknown, 2, Some(U), "seen"),
+                ],
+            ),
+            (
+                "errors that may be this machine's neither count nor reset",
+                vec![
+                    (e503(), Operational, 1, None, ""),
+                    (dns(), Operational, 1, None, ""),
+                    (e503(), Operational, 2, Some(U), "seen"),
+                    (dns(), Operational, 2, Some(U), ""),
+                ],
+            ),
+        ];
+        for (name, steps) in cases {
+            let mut prev: Option<ProbeState> = None;
+            for (i, (answer, official, failures, problem, change)) in steps.iter().enumerate() {
+                let now = crate::time::from_epoch(1_800_000_000.0 + i as f64).expect("t");
+                let (st, ch) = probe_step(
+                    prev.as_ref(),
+                    "https://api.example.com/v1/models",
+                    answer,
+                    Some(12),
+                    *official,
+                    now,
+                );
+                let ch = match ch {
+                    Some(Change::SeenFromHere { .. }) => "seen",
+                    Some(Change::SeenFromHereEnded) => "ended",
+                    Some(_) => "other",
+                    None => "",
+                };
+                assert_eq!(
+                    (st.failures, st.problem, ch),
+                    (*failures, *problem, *change),
+                    "{name}, step {i}"
+                );
+                assert_eq!(st.ok, matches!(answer, ProbeAnswer::Up { .. }));
+                prev = Some(st);
+            }
+        }
+        // A new URL starts a new run; a failure without an answer has no latency.
+        let old = ProbeState {
+            url: "https://api.example.com/v1/models".into(),
+            ok: false,
+            http_status: Some(503),
+            latency_ms: Some(3),
+            failures: 5,
+            problem: Some(ProbeProblem::Unconfirmed),
+            error: None,
+            checked_at: None,
+        };
+        let (st, _) = probe_step(
+            Some(&old),
+            "https://other.example.com/",
+            &timeout(),
+            Some(10_000),
+            Operational,
+            crate::time::from_epoch(1_800_000_100.0).expect("t"),
+        );
+        assert_eq!((st.failures, st.latency_ms), (1, None));
+        let (_, ch) = probe_step(
+            None,
+            "https://api.openai.com/v1/models",
+            &e503(),
+            Some(9),
+            Operational,
+            crate::time::from_epoch(1_800_000_100.0).expect("t"),
+        );
+        assert_eq!(ch, None);
+        let two = ProbeState { failures: 1, ..st };
+        let two = ProbeState {
+            url: "https://api.openai.com/v1/models".into(),
+            ..two
+        };
+        let (_, ch) = probe_step(
+            Some(&two),
+            "https://api.openai.com/v1/models",
+            &e503(),
+            Some(9),
+            Operational,
+            crate::time::from_epoch(1_800_000_100.0).expect("t"),
+        );
+        assert_eq!(
+            ch,
+            Some(Change::SeenFromHere {
+                detail: "2 failures in a row on api.openai.com (HTTP 503)".into()
+            })
+        );
     }
 }

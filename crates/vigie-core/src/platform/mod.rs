@@ -345,6 +345,9 @@ pub(crate) fn rolled(kind: Kind, r: Reading) -> Severity {
         enabled: true,
         confirm: 1,
         note: None,
+        built_on: Vec::new(),
+        probe: None,
+        suggested_probe: None,
     };
     finish(&spec, r)
         .map(|r| r.status)

@@ -91,6 +91,9 @@ fn gaps_and_clock_jumps_repeat_no_news() {
         enabled: true,
         confirm: 1,
         note: None,
+        built_on: Vec::new(),
+        probe: None,
+        suggested_probe: None,
     };
     let r = |s| {
         Observation::Read(Reading {

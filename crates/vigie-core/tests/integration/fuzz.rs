@@ -27,6 +27,9 @@ fn spec(kind: Kind) -> ServiceSpec {
         enabled: true,
         confirm: 1,
         note: None,
+        built_on: Vec::new(),
+        probe: None,
+        suggested_probe: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! property-based fuzzing of every parser and the config loader, and crash safety.
 
 pub mod catalog;
+mod early;
 mod engine;
 mod faults;
 mod fuzz;
