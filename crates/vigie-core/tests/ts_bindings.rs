@@ -11,6 +11,7 @@ use vigie_core::settings::{
     Export, ExportFormat, IncidentKey, NewService, NotificationSettings, Preview, ServiceSetting,
     ServiceUptime, Settings,
 };
+use vigie_core::snapshot::{ProbeProblem, ProbeState, Upstream};
 use vigie_core::store::Day;
 use vigie_core::{
     Component, Incident, IncidentKind, IncidentUpdate, Kind, ServiceState, Severity, Snapshot,
@@ -31,6 +32,9 @@ fn typescript_bindings_are_up_to_date() {
     let files = [
         one::<Snapshot>(&cfg),
         one::<ServiceState>(&cfg),
+        one::<Upstream>(&cfg),
+        one::<ProbeState>(&cfg),
+        one::<ProbeProblem>(&cfg),
         one::<Component>(&cfg),
         one::<Incident>(&cfg),
         one::<IncidentUpdate>(&cfg),

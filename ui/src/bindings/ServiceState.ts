@@ -2,7 +2,9 @@
 import type { Component } from "./Component";
 import type { Incident } from "./Incident";
 import type { Kind } from "./Kind";
+import type { ProbeState } from "./ProbeState";
 import type { Severity } from "./Severity";
+import type { Upstream } from "./Upstream";
 
 /**
  * The last known state of one service.
@@ -36,4 +38,14 @@ fetched_at: string | null,
 /**
  * When Vigie last tried.
  */
-checked_at: string | null, note?: string | null, };
+checked_at: string | null, note?: string | null, 
+/**
+ * Watched providers this service is built on that have a problem now ("may be affected").
+ * Never counted in `status`; empty when all is well or when a provider is not watched.
+ */
+upstream: Array<Upstream>, 
+/**
+ * What the opt-in probe saw from this machine; `null` without a probe. Never counted in
+ * `status`: a probe can only raise "problems seen from here".
+ */
+probe: ProbeState | null, };

@@ -2,9 +2,11 @@ import type { ServiceState } from "../bindings/ServiceState";
 import type { Incident } from "../bindings/Incident";
 import type { Component } from "../bindings/Component";
 import type { IncidentUpdate } from "../bindings/IncidentUpdate";
+import type { ProbeState } from "../bindings/ProbeState";
 import { h } from "../dom";
 import { dateTime, relativeTime } from "../format";
 import { type Ctx, badge, extLink } from "../ctx";
+import { severityWord } from "../i18n";
 import { sortServices } from "../state";
 
 /** A relative time that the ticker keeps fresh (data-rel), with the absolute time as a tooltip. */
@@ -90,6 +92,45 @@ function errorLine(ctx: Ctx, s: ServiceState): HTMLElement | null {
   return h("p", { class: "error-text" }, h("strong", {}, ctx.t(isMisconfigured(s) ? "now.misconfigured" : "now.unavailable")), " ", s.error);
 }
 
+/** "May be affected: Claude API, partial outage": a provider it runs on has a problem. Its own badge
+ * and border keep the service's status. */
+function upstream(ctx: Ctx, s: ServiceState): HTMLElement | null {
+  if (!s.upstream?.length) return null;
+  const list = s.upstream.map((u) => `${u.name}, ${severityWord(ctx.lang, u.status)}`).join(ctx.lang === "fr" ? " ; " : "; ");
+  return h("p", { class: "upstream", title: ctx.t("now.upstreamHelp") }, h("strong", {}, ctx.t("now.mayBeAffected")), " ", list);
+}
+
+/** The glyph of "problems seen from here": its own, never one of the status shapes. */
+export const SEEN_GLYPH = "⚑";
+
+/** The probe from this machine: a problem line with its own glyph when it fails repeatedly, and a
+ * small line with what it saw and how fast. */
+function probe(ctx: Ctx, p: ProbeState | null | undefined): HTMLElement[] {
+  if (!p) return [];
+  const out: HTMLElement[] = [];
+  if (p.problem) {
+    out.push(
+      h(
+        "p",
+        { class: `seen-here seen-${p.problem}`, title: ctx.t("now.seenHelp") },
+        h("span", { class: "seen-glyph", "aria-hidden": "true" }, SEEN_GLYPH),
+        " ",
+        h("strong", {}, ctx.t(p.problem === "confirmed" ? "now.seenConfirmed" : "now.seenUnconfirmed")),
+        " · ",
+        ctx.t("now.probeFailures", { n: p.failures }),
+      ),
+    );
+  }
+  const what =
+    p.http_status != null
+      ? p.latency_ms != null
+        ? ctx.t("now.probeAnswer", { code: p.http_status, ms: p.latency_ms })
+        : `HTTP ${p.http_status}`
+      : (p.error ?? ctx.t("now.never"));
+  out.push(h("p", { class: "probe-line muted", title: p.url }, ctx.t("now.fromHere", { what })));
+  return out;
+}
+
 function card(ctx: Ctx, s: ServiceState): HTMLElement {
   const id = `svc-${s.id}`;
   return h(
@@ -109,6 +150,8 @@ function card(ctx: Ctx, s: ServiceState): HTMLElement {
       s.checked_at ? rel(ctx, s.checked_at, "now.checked") : ctx.t("now.never"),
       s.stale ? h("span", { class: "stale" }, ` · ${ctx.t("now.stale")}`) : null,
     ),
+    upstream(ctx, s),
+    ...probe(ctx, s.probe),
     errorLine(ctx, s),
     components(ctx, downComponents(s)),
     s.incidents.length

@@ -27,6 +27,8 @@
     {
       id: "claude", name: "Claude", kind: "statuspage", page_url: "https://status.claude.com", status: "operational",
       reachable: true, stale: false, error: null, components: [], incidents: [], notices: [], since: ago(60 * 30), fetched_at: ago(1), checked_at: ago(1),
+      // Its probe fails from here while the page still says operational.
+      probe: { url: "https://api.anthropic.com/v1/models", ok: false, http_status: 503, latency_ms: 48, failures: 2, problem: "unconfirmed", error: "HTTP 503", checked_at: ago(1) },
     },
     {
       id: "openai-api", name: "OpenAI API", kind: "incident_io", page_url: "https://status.openai.com", status: "degraded",
@@ -35,6 +37,7 @@
       incidents: [incident({ id: "o1", title: "Elevated error rates on Responses API", impact: "degraded", started_at: ago(12), url: "https://status.openai.com/incidents/o1",
         updates: [{ at: ago(12), status: "investigating", text: "We are seeing elevated error rates." }] })],
       since: ago(12), fetched_at: ago(2), checked_at: ago(2),
+      probe: { url: "https://api.openai.com/v1/models", ok: true, http_status: 401, latency_ms: 212, failures: 0, problem: null, error: null, checked_at: ago(2) },
     },
     {
       id: "hostile", name: `Evil ${XSS_IMG}`, kind: "statuspage", page_url: "javascript:alert(3)", status: "major_outage",
@@ -45,6 +48,8 @@
       incidents: [incident({ id: "x1", title: XSS_IMG, impact: "major_outage", started_at: ago(300), url: "javascript:alert(4)",
         updates: [{ at: ago(290), status: "investigating", text: `${XSS_SCRIPT}<a href="javascript:alert(5)">click</a>` }] })],
       since: ago(300), fetched_at: ago(40), checked_at: ago(1),
+      upstream: [{ id: "evil-up", name: `Up ${XSS_IMG}`, status: "major_outage" }],
+      probe: { url: "javascript:alert(7)", ok: false, http_status: null, latency_ms: null, failures: 2, problem: "confirmed", error: XSS_SCRIPT, checked_at: ago(1) },
     },
     {
       id: "mistral", name: "Mistral", kind: "instatus", page_url: "https://status.mistral.ai", status: "unknown",
@@ -57,6 +62,8 @@
       notices: [incident({ id: "gn1", title: "Disruption with some GitHub services", impact: "degraded", started_at: ago(25), url: "https://www.githubstatus.com/incidents/gn1",
         updates: [{ at: ago(25), status: "investigating", text: "We are investigating reports of degraded performance for some GitHub services." }] })],
       since: ago(60 * 24), fetched_at: ago(1), checked_at: ago(1),
+      // Built on the OpenAI API, which is degraded: said in words, its own status unchanged.
+      upstream: [{ id: "openai-api", name: "OpenAI API", status: "degraded" }],
     },
     {
       id: "my-vendor", name: "My vendor", kind: "statuspage", page_url: "https://status.example.com", status: "unknown",

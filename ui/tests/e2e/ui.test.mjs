@@ -132,6 +132,29 @@ test("Now view: non-operational components, page-wide notices and the config err
   await context.close();
 });
 
+test("Now view: may be affected, problems seen from here with their own glyph, the probe's latency", async () => {
+  const { context, page, errors } = await open();
+  const card = (name) => page.locator("article", { has: page.locator("h2", { hasText: new RegExp(`^${name}$`) }) });
+  const copilot = card("GitHub Copilot");
+  assert.equal(await copilot.locator(".upstream").innerText(), "May be affected: OpenAI API, degraded");
+  assert.match(await copilot.locator(".card-head .badge").innerText(), /●\s*operational/);
+  const claude = card("Claude");
+  assert.match(await claude.locator(".card-head .badge").innerText(), /●\s*operational/);
+  assert.equal(await claude.locator(".seen-here .seen-glyph").textContent(), "⚑");
+  assert.equal(await claude.locator(".seen-here").innerText(), "⚑ Problems seen from here, not confirmed · failures in a row: 2");
+  assert.equal(await claude.locator(".probe-line").innerText(), "From here: HTTP 503 in 48 ms");
+  const openai = card("OpenAI API");
+  assert.equal(await openai.locator(".seen-here").count(), 0);
+  assert.equal(await openai.locator(".probe-line").innerText(), "From here: HTTP 401 in 212 ms");
+  // Hostile names and errors stay text; a probe URL is a tooltip, never a link.
+  const evil = page.locator("article", { has: page.locator("h2", { hasText: "Evil" }) });
+  assert.match(await evil.locator(".upstream").innerText(), /Up <img src=x onerror=alert\(1\)>, major outage/);
+  assert.match(await evil.locator(".probe-line").innerText(), /From here: <script>alert\(2\)<\/script>/);
+  assert.match(await evil.locator(".seen-here").innerText(), /confirmed by the page/);
+  await assertClean(page, errors);
+  await context.close();
+});
+
 test("tabs are a keyboard tablist", async () => {
   const { context, page, errors } = await open();
   await page.locator("#tab-now").focus();

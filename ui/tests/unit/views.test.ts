@@ -18,7 +18,8 @@ function ctx(lang: Lang, snapshot: Snapshot | null = null): Ctx {
 function svc(o: Partial<ServiceState>): ServiceState {
   return {
     id: "s", name: "S", kind: "statuspage", page_url: "https://status.example.com", status: "operational", reachable: true, stale: false,
-    error: null, components: [], incidents: [], notices: [], since: null, fetched_at: null, checked_at: "2026-09-16T09:59:00Z", ...o,
+    error: null, components: [], incidents: [], notices: [], since: null, fetched_at: null, checked_at: "2026-09-16T09:59:00Z",
+    upstream: [], probe: null, ...o,
   };
 }
 
@@ -74,6 +75,45 @@ describe("Now view", () => {
     const down = svc({ status: "unknown", reachable: false, error: "https://x/: HTTP 503" });
     expect(isMisconfigured(down)).toBe(false);
     expect(render("en", [down]).querySelector(".error-text")?.textContent).toBe("Page unavailable: https://x/: HTTP 503");
+  });
+});
+
+describe("Now view: built on, and seen from here", () => {
+  const probe = { url: "https://api.openai.com/v1/models", ok: true, http_status: 401, latency_ms: 212, failures: 0, problem: null, error: null, checked_at: "2026-09-16T09:59:00Z" } as const;
+
+  it("names the providers with a problem and keeps the service's own badge", () => {
+    const s = svc({
+      name: "Cursor",
+      upstream: [
+        { id: "claude-api", name: "Claude API", status: "partial_outage" },
+        { id: "openai-api", name: "OpenAI API", status: "degraded" },
+      ],
+    });
+    const root = render("en", [s]);
+    expect(root.querySelector(".card-head .badge")?.textContent).toBe("● operational");
+    expect(root.querySelector(".card")?.className).toContain("sev-border-operational");
+    expect(root.querySelector(".upstream")?.textContent).toBe("May be affected: Claude API, partial outage; OpenAI API, degraded");
+    expect(render("fr", [s]).querySelector(".upstream")?.textContent).toBe("Peut être affecté : Claude API, panne partielle ; OpenAI API, dégradé");
+    expect(render("en", [svc({})]).querySelector(".upstream")).toBeNull();
+  });
+
+  it("shows the probe's latency line, and its own glyph only when it sees problems", () => {
+    const ok = render("en", [svc({ probe })]);
+    expect(ok.querySelector(".probe-line")?.textContent).toBe("From here: HTTP 401 in 212 ms");
+    expect(ok.querySelector(".seen-here")).toBeNull();
+    expect(render("en", [svc({})]).querySelector(".probe-line")).toBeNull();
+
+    const failing = svc({ probe: { ...probe, ok: false, http_status: null, latency_ms: null, failures: 3, problem: "unconfirmed", error: "timed out after 10s" } });
+    const root = render("en", [failing]);
+    const seen = root.querySelector(".seen-here");
+    expect(seen?.className).toContain("seen-unconfirmed");
+    expect(seen?.textContent).toBe("⚑ Problems seen from here, not confirmed · failures in a row: 3");
+    expect(root.querySelector(".probe-line")?.textContent).toBe("From here: timed out after 10s");
+    expect(root.querySelector(".card-head .badge")?.textContent).toBe("● operational");
+
+    const confirmed = render("fr", [svc({ status: "major_outage", probe: { ...probe, ok: false, http_status: 503, latency_ms: 12, failures: 2, problem: "confirmed" } })]);
+    expect(confirmed.querySelector(".seen-here")?.textContent).toBe("⚑ Problèmes vus d’ici, confirmés par la page · échecs consécutifs : 2");
+    expect(confirmed.querySelector(".probe-line")?.textContent).toBe("Depuis ici : HTTP 503 en 12 ms");
   });
 });
 
