@@ -1523,6 +1523,54 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn probes_are_planned_apart_back_off_once_reported_and_never_vote() {
+        let mut r = rig(&format!(
+            "catalog = []\ninterval = \"60s\"\n{}probe = \"https://api.a.example/v1/models\"\n",
+            svc("a", "https://status.a.example")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        // Fetched plainly, apart from the page's URLs (no validators, no retry).
+        assert_eq!(plan.probes, ["https://api.a.example/v1/models"]);
+        assert!(!plan.urls.iter().any(|u| u.contains("api.a.example")));
+        let page = answer(&plan, |_| ok(CLAUDE));
+        let failing: Probes = plan
+            .probes
+            .iter()
+            .map(|u| {
+                (
+                    u.clone(),
+                    (Err(FetchError::Timeout(Duration::from_secs(10))), None),
+                )
+            })
+            .collect();
+        // The probe's host times out, the only page answers: online (one failing host would be
+        // enough to say offline if probes voted).
+        assert!(r.engine.vote_offline(&plan, &page));
+        r.engine.observe_all(&plan, &page, &failing, r.engine.now());
+        // One failure: the probe still rides with its page, even on a forced refresh.
+        let plan = r.engine.plan(true).expect("plan");
+        assert_eq!(plan.probes.len(), 1);
+        let (events, _) = r.engine.observe_all(&plan, &page, &failing, r.engine.now());
+        assert!(matches!(
+            events.as_slice(),
+            [Event {
+                change: crate::transitions::Change::SeenFromHere { .. },
+                ..
+            }]
+        ));
+        let st = r.engine.snapshot(r.engine.now());
+        assert_eq!(st.services[0].status, Severity::Operational);
+        assert_eq!(
+            st.services[0].probe.as_ref().and_then(|p| p.problem),
+            Some(ProbeProblem::Unconfirmed)
+        );
+        // Reported: it backs off (the 30 s floor and the interval), a forced refresh included.
+        assert!(r.engine.plan(true).expect("plan").probes.is_empty());
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert_eq!(r.engine.plan(false).expect("plan").probes.len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn back_online_every_page_is_due_at_once() {
         let mut r = rig(&format!(
             "catalog = []\ninterval = \"60s\"\n{}{}",
