@@ -96,7 +96,27 @@ const MIGRATIONS: &[&str] = &[
         SET incident_id = replace(incident_id, rtrim(incident_id, replace(incident_id, '/', '')), '')
         WHERE incident_id LIKE 'http%/incidents/%';
      DELETE FROM incident WHERE incident_id LIKE 'http%/incidents/%';",
+    // 3: the per-day roll-up of status changes (see `status_day` below), so that uptime and the
+    // report read ~90 rows per service instead of every change; backfilled in Rust after this.
+    "CREATE TABLE status_day (
+        service_id TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        worst TEXT NOT NULL,
+        close_status TEXT NOT NULL,
+        unknown_secs INTEGER NOT NULL,
+        operational_secs INTEGER NOT NULL,
+        maintenance_secs INTEGER NOT NULL,
+        degraded_secs INTEGER NOT NULL,
+        partial_outage_secs INTEGER NOT NULL,
+        major_outage_secs INTEGER NOT NULL,
+        PRIMARY KEY (service_id, day)
+     ) WITHOUT ROWID;",
 ];
+
+/// The schema version that adds `status_day`: reaching it backfills the table from `status_change`.
+const ROLLUP_VERSION: usize = 3;
+
+const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Status word of an incident that vanished from its page while Vigie was not running: it ended,
 /// but nobody saw when. `resolved_at` is then the time it was last seen open.
@@ -129,6 +149,52 @@ pub struct Day {
     /// Share of the day (up to now, for today) that Vigie observed, 0–1: the rest is no data (app
     /// not running, machine offline, page unreachable).
     pub coverage: f64,
+}
+
+/// Observed time over a range: seconds in each status Vigie saw (no-data time excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Observed {
+    /// Seconds in the range.
+    pub span: i64,
+    /// Seconds observed (any status but unknown).
+    pub seen: i64,
+    /// Seconds operational or in maintenance.
+    pub good: i64,
+    /// Seconds at partial or major outage.
+    pub outage: i64,
+}
+
+impl Observed {
+    fn of(secs: &[i64; 6], span: i64) -> Observed {
+        let at = |s: Severity| secs[s as usize];
+        Observed {
+            span,
+            seen: secs.iter().sum::<i64>() - at(Severity::Unknown),
+            good: at(Severity::Operational) + at(Severity::Maintenance),
+            outage: at(Severity::PartialOutage) + at(Severity::MajorOutage),
+        }
+    }
+
+    /// Share of the observed time that was operational or maintenance; None = nothing observed.
+    pub fn availability(&self) -> Option<f64> {
+        (self.seen > 0).then(|| self.good as f64 / self.seen as f64)
+    }
+
+    /// Share of the range observed; None = nothing observed.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.seen > 0 && self.span > 0).then(|| self.seen as f64 / self.span as f64)
+    }
+}
+
+/// An incident as the report needs it: kind, impact and times, no text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSpan {
+    pub service: String,
+    pub maintenance: bool,
+    pub status: String,
+    pub impact: Severity,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 /// Where the database lives: `--data-dir`, then `VIGIE_DATA_DIR`, then the XDG data dir.
@@ -205,6 +271,9 @@ impl Store {
         let tx = conn.transaction().map_err(err)?;
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             tx.execute_batch(m).map_err(err)?;
+            if i + 1 == ROLLUP_VERSION {
+                rebuild_rollup(&tx).map_err(err)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(err)?;
         }
@@ -417,9 +486,110 @@ impl Store {
         Ok(out)
     }
 
-    /// Per-day worst status and availability for the last `days` days (oldest first), from the
-    /// status changes. Days before the first observation have no data.
+    /// Per-day worst status and availability for the last `days` days (oldest first), today up to
+    /// `now`. Days before the first observation have no data; time in `unknown` is not observed.
+    /// Whole days come from the roll-up, today from its changes.
     pub fn daily_availability(
+        &self,
+        service: &str,
+        days: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Day>, StoreError> {
+        let first = day_of(ts(now)) - (i64::from(days.max(1)) - 1);
+        let cells = day_cells(&self.conn, service, first, ts(now)).map_err(|e| self.err(e))?;
+        Ok(cells
+            .into_iter()
+            .map(|(d, row, span)| {
+                let o = Observed::of(&row.secs, span);
+                Day {
+                    date: Utc
+                        .timestamp_opt(d * SECONDS_PER_DAY, 0)
+                        .single()
+                        .map(|t| t.date_naive())
+                        .unwrap_or_default(),
+                    worst: row.worst,
+                    availability: o.availability(),
+                    coverage: if span > 0 {
+                        o.seen as f64 / span as f64
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// Observed time of a service from midnight UTC of `from` to `to` (no-data time excluded).
+    pub fn observed(
+        &self,
+        service: &str,
+        from: chrono::NaiveDate,
+        to: DateTime<Utc>,
+    ) -> Result<Observed, StoreError> {
+        let first = day_of(ts(
+            Utc.from_utc_datetime(&from.and_time(chrono::NaiveTime::MIN))
+        ));
+        let cells = day_cells(&self.conn, service, first, ts(to)).map_err(|e| self.err(e))?;
+        let mut secs = [0i64; 6];
+        let mut span = 0;
+        for (_, row, s) in &cells {
+            for (a, b) in secs.iter_mut().zip(row.secs) {
+                *a += b;
+            }
+            span += s;
+        }
+        Ok(Observed::of(&secs, span))
+    }
+
+    /// Every incident (maintenance included) that started in `[from, to)`, lean: no updates.
+    /// The start is the page's, else when Vigie first saw it.
+    pub fn incident_spans(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<IncidentSpan>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT service_id, kind, status, impact, COALESCE(started_at, first_seen), resolved_at
+                 FROM incident
+                 WHERE COALESCE(started_at, first_seen) >= ?1 AND COALESCE(started_at, first_seen) < ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![ts(from), ts(to)], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (service, kind, status, impact, start, resolved) = r.map_err(|e| self.err(e))?;
+            let Some(started_at) = from_ts(start) else {
+                continue;
+            };
+            out.push(IncidentSpan {
+                service,
+                maintenance: kind == "maintenance",
+                status,
+                impact: Severity::parse(&impact).unwrap_or_default(),
+                started_at,
+                resolved_at: resolved.and_then(from_ts),
+            });
+        }
+        Ok(out)
+    }
+
+    /// [`Store::daily_availability`] the slow way, scanning every change: what the roll-up must
+    /// agree with (tests).
+    #[cfg(test)]
+    fn daily_availability_scan(
         &self,
         service: &str,
         days: u32,
@@ -494,6 +664,7 @@ impl Store {
             let mut n = tx
                 .0
                 .execute("DELETE FROM status_change WHERE at < ?1", [cut])?;
+            prune_rollup(tx.0)?;
             n += tx.0.execute(
                 "DELETE FROM incident_update WHERE (service_id, incident_id) IN
                  (SELECT service_id, incident_id FROM incident WHERE COALESCE(resolved_at, last_seen) < ?1)",
@@ -522,6 +693,337 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
     )
 }
 
+// The per-day roll-up. One `status_day` row per (service, UTC day) on which at least one status
+// change happened: the worst status of the day (the one in force at midnight included), the status
+// in force at its end, and the seconds spent in each status from midnight to midnight. A day with
+// no change is the previous row's closing status all day, so it needs no row. Rows are kept exact
+// as changes are written (same transaction), so reading 90 days costs ~90 rows, not every change.
+
+/// One `status_day` row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DayRow {
+    worst: Severity,
+    close: Severity,
+    /// Seconds in each status, indexed by `Severity as usize`, to the day's end.
+    secs: [i64; 6],
+}
+
+impl DayRow {
+    /// A day that opens in `prior` (None: nothing recorded before) with `changes` (at, to) in
+    /// order, all inside `[start, start + 1 day)`.
+    fn build(prior: Option<Severity>, start: i64, changes: &[(i64, Severity)]) -> DayRow {
+        let mut cur = prior.unwrap_or(Severity::Unknown);
+        let mut row = DayRow {
+            worst: cur,
+            close: cur,
+            secs: [0; 6],
+        };
+        let mut t = start;
+        for &(at, to) in changes {
+            row.secs[cur as usize] += (at - t).max(0);
+            cur = to;
+            row.worst = row.worst.max(to);
+            t = at;
+        }
+        row.secs[cur as usize] += (start + SECONDS_PER_DAY - t).max(0);
+        row.close = cur;
+        row
+    }
+
+    /// A whole day with no change.
+    fn constant(s: Severity) -> DayRow {
+        let mut secs = [0; 6];
+        secs[s as usize] = SECONDS_PER_DAY;
+        DayRow {
+            worst: s,
+            close: s,
+            secs,
+        }
+    }
+}
+
+fn day_of(t: i64) -> i64 {
+    t.div_euclid(SECONDS_PER_DAY)
+}
+
+fn sev(word: &str) -> Severity {
+    Severity::parse(word).unwrap_or_default()
+}
+
+fn put_row(c: &Connection, service: &str, day: i64, r: &DayRow) -> Result<(), rusqlite::Error> {
+    c.prepare_cached(
+        "INSERT OR REPLACE INTO status_day (service_id, day, worst, close_status, unknown_secs,
+            operational_secs, maintenance_secs, degraded_secs, partial_outage_secs, major_outage_secs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        service,
+        day,
+        r.worst.as_str(),
+        r.close.as_str(),
+        r.secs[0],
+        r.secs[1],
+        r.secs[2],
+        r.secs[3],
+        r.secs[4],
+        r.secs[5]
+    ])?;
+    Ok(())
+}
+
+fn row_of(r: &rusqlite::Row<'_>, first: usize) -> Result<DayRow, rusqlite::Error> {
+    let mut secs = [0; 6];
+    for (k, v) in secs.iter_mut().enumerate() {
+        *v = r.get(first + 2 + k)?;
+    }
+    Ok(DayRow {
+        worst: sev(&r.get::<_, String>(first)?),
+        close: sev(&r.get::<_, String>(first + 1)?),
+        secs,
+    })
+}
+
+const ROW_COLUMNS: &str = "worst, close_status, unknown_secs, operational_secs, maintenance_secs,
+    degraded_secs, partial_outage_secs, major_outage_secs";
+
+fn get_row(c: &Connection, service: &str, day: i64) -> Result<Option<DayRow>, rusqlite::Error> {
+    c.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM status_day WHERE service_id = ?1 AND day = ?2"
+    ))?
+    .query_row(params![service, day], |r| row_of(r, 0))
+    .optional()
+}
+
+/// The status in force at the start of `day`: the closing status of the last row before it.
+fn close_before(
+    c: &Connection,
+    service: &str,
+    day: i64,
+) -> Result<Option<Severity>, rusqlite::Error> {
+    c.prepare_cached(
+        "SELECT close_status FROM status_day WHERE service_id = ?1 AND day < ?2
+         ORDER BY day DESC LIMIT 1",
+    )?
+    .query_row(params![service, day], |r| r.get::<_, String>(0))
+    .optional()
+    .map(|s| s.map(|s| sev(&s)))
+}
+
+/// Raw changes of a service in `[from, to)`, in order: (at, to).
+fn raw_changes(
+    c: &Connection,
+    service: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, Severity)>, rusqlite::Error> {
+    let mut st = c.prepare_cached(
+        "SELECT at, to_status FROM status_change WHERE service_id = ?1 AND at >= ?2 AND at < ?3
+         ORDER BY at, id",
+    )?;
+    let rows = st.query_map(params![service, from, to], |r| {
+        Ok((r.get::<_, i64>(0)?, sev(&r.get::<_, String>(1)?)))
+    })?;
+    rows.collect()
+}
+
+/// Recompute one day's row from the raw changes (or drop it when the day has none).
+fn refresh_day(c: &Connection, service: &str, day: i64) -> Result<(), rusqlite::Error> {
+    let start = day * SECONDS_PER_DAY;
+    let changes = raw_changes(c, service, start, start + SECONDS_PER_DAY)?;
+    if changes.is_empty() {
+        c.prepare_cached("DELETE FROM status_day WHERE service_id = ?1 AND day = ?2")?
+            .execute(params![service, day])?;
+        return Ok(());
+    }
+    let prior: Option<Severity> = c
+        .prepare_cached(
+            "SELECT to_status FROM status_change WHERE service_id = ?1 AND at < ?2
+             ORDER BY at DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![service, start], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|s| sev(&s));
+    put_row(c, service, day, &DayRow::build(prior, start, &changes))
+}
+
+/// Keep the roll-up exact after a change was inserted (the change row is already written).
+fn rollup_change(
+    c: &Connection,
+    service: &str,
+    at: i64,
+    to: Severity,
+) -> Result<(), rusqlite::Error> {
+    let day = day_of(at);
+    let later: Option<i64> = c
+        .prepare_cached(
+            "SELECT at FROM status_change WHERE service_id = ?1 AND at > ?2 ORDER BY at LIMIT 1",
+        )?
+        .query_row(params![service, at], |r| r.get(0))
+        .optional()?;
+    if let Some(next) = later {
+        // Written out of order (rare: a clock step back): recompute this day, and the day of the
+        // next change, whose opening status may now differ.
+        refresh_day(c, service, day)?;
+        if day_of(next) != day {
+            refresh_day(c, service, day_of(next))?;
+        }
+        return Ok(());
+    }
+    // The usual case, the newest change: only the tail of its day moves from the old closing status
+    // to the new one.
+    let end = (day + 1) * SECONDS_PER_DAY;
+    let row = match get_row(c, service, day)? {
+        Some(mut r) => {
+            let tail = end - at;
+            r.secs[r.close as usize] -= tail;
+            r.secs[to as usize] += tail;
+            r.worst = r.worst.max(to);
+            r.close = to;
+            r
+        }
+        None => DayRow::build(
+            close_before(c, service, day)?,
+            day * SECONDS_PER_DAY,
+            &[(at, to)],
+        ),
+    };
+    put_row(c, service, day, &row)
+}
+
+/// After old changes were deleted: per service, rows before its first remaining change go, and
+/// that change's day is recomputed (what was in force before it is no longer known).
+fn prune_rollup(c: &Connection) -> Result<(), rusqlite::Error> {
+    let firsts: Vec<(String, Option<i64>)> = {
+        let mut st = c.prepare(
+            "SELECT d.service_id, (SELECT MIN(at) FROM status_change s WHERE s.service_id = d.service_id)
+             FROM (SELECT DISTINCT service_id FROM status_day) d",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (service, first) in firsts {
+        match first {
+            Some(at) => {
+                c.execute(
+                    "DELETE FROM status_day WHERE service_id = ?1 AND day < ?2",
+                    params![service, day_of(at)],
+                )?;
+                refresh_day(c, &service, day_of(at))?;
+            }
+            None => {
+                c.execute("DELETE FROM status_day WHERE service_id = ?1", [&service])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One service's day being gathered by [`rebuild_rollup`].
+struct OpenDay {
+    service: String,
+    day: i64,
+    prior: Option<Severity>,
+    changes: Vec<(i64, Severity)>,
+}
+
+impl OpenDay {
+    /// Write its row; returns its closing status.
+    fn flush(&self, c: &Connection) -> Result<Severity, rusqlite::Error> {
+        let r = DayRow::build(self.prior, self.day * SECONDS_PER_DAY, &self.changes);
+        put_row(c, &self.service, self.day, &r)?;
+        Ok(r.close)
+    }
+}
+
+/// Rebuild the whole roll-up from `status_change` (the migration's backfill).
+fn rebuild_rollup(c: &Connection) -> Result<(), rusqlite::Error> {
+    c.execute("DELETE FROM status_day", [])?;
+    let mut st = c.prepare(
+        "SELECT service_id, at, to_status FROM status_change ORDER BY service_id, at, id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut open: Option<OpenDay> = None;
+    while let Some(r) = rows.next()? {
+        let service: String = r.get(0)?;
+        let at: i64 = r.get(1)?;
+        let to = sev(&r.get::<_, String>(2)?);
+        let day = day_of(at);
+        match &mut open {
+            Some(o) if o.service == service && o.day == day => o.changes.push((at, to)),
+            _ => {
+                let prior = match &open {
+                    Some(o) => {
+                        let close = o.flush(c)?;
+                        (o.service == service).then_some(close)
+                    }
+                    None => None,
+                };
+                open = Some(OpenDay {
+                    service,
+                    day,
+                    prior,
+                    changes: vec![(at, to)],
+                });
+            }
+        }
+    }
+    if let Some(o) = &open {
+        o.flush(c)?;
+    }
+    Ok(())
+}
+
+/// Per-day cells of one service for the days `first_day..=day_of(to)` (`to` excluded): whole days
+/// from the roll-up, the last (partial) day from its raw changes up to `to`. Each cell: (day,
+/// worst, seconds per status, seconds in the cell).
+fn day_cells(
+    c: &Connection,
+    service: &str,
+    first_day: i64,
+    to: i64,
+) -> Result<Vec<(i64, DayRow, i64)>, rusqlite::Error> {
+    let last_day = day_of(to);
+    let mut out = Vec::with_capacity((last_day - first_day + 1).max(0) as usize);
+    if last_day < first_day {
+        return Ok(out);
+    }
+    let mut cur = close_before(c, service, first_day)?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT day, {ROW_COLUMNS} FROM status_day WHERE service_id = ?1 AND day >= ?2 AND day < ?3
+         ORDER BY day"
+    ))?;
+    let rows = st.query_map(params![service, first_day, last_day], |r| {
+        Ok((r.get::<_, i64>(0)?, row_of(r, 1)?))
+    })?;
+    // Days without a row spend the whole day in the status in force.
+    let fill = |out: &mut Vec<(i64, DayRow, i64)>, from: i64, until: i64, cur: Option<Severity>| {
+        for d in from..until {
+            out.push((
+                d,
+                DayRow::constant(cur.unwrap_or_default()),
+                SECONDS_PER_DAY,
+            ));
+        }
+    };
+    let mut day = first_day;
+    for r in rows {
+        let (d, row) = r?;
+        fill(&mut out, day, d, cur);
+        out.push((d, row, SECONDS_PER_DAY));
+        cur = Some(row.close);
+        day = d + 1;
+    }
+    fill(&mut out, day, last_day, cur);
+    // The partial last day, up to `to`.
+    let start = last_day * SECONDS_PER_DAY;
+    let changes = raw_changes(c, service, start, to)?;
+    let mut row = DayRow::build(cur, start, &changes);
+    // `build` ran the last status to midnight: cut it at `to`.
+    row.secs[row.close as usize] -= start + SECONDS_PER_DAY - to;
+    out.push((last_day, row, to - start));
+    Ok(out)
+}
+
 /// Writes inside one transaction.
 pub struct Tx<'a>(&'a rusqlite::Transaction<'a>);
 
@@ -538,6 +1040,7 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Record a status change; the per-day roll-up is kept exact in the same transaction.
     pub fn add_change(
         &self,
         service: &str,
@@ -545,11 +1048,12 @@ impl Tx<'_> {
         from: Severity,
         to: Severity,
     ) -> Result<(), rusqlite::Error> {
-        self.0.execute(
-            "INSERT INTO status_change (service_id, at, from_status, to_status) VALUES (?1, ?2, ?3, ?4)",
-            params![service, ts(at), from.as_str(), to.as_str()],
-        )?;
-        Ok(())
+        self.0
+            .prepare_cached(
+                "INSERT INTO status_change (service_id, at, from_status, to_status) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![service, ts(at), from.as_str(), to.as_str()])?;
+        rollup_change(self.0, service, ts(at), to)
     }
 
     /// Insert or update an incident keyed by the provider's id, adding any update not yet stored.
@@ -970,5 +1474,103 @@ mod tests {
         assert_eq!(by("unwatched").resolved_at, Some(seen));
         assert!(by("unwatched").is_resolved());
         assert_eq!(by("listed").resolved_at, None);
+    }
+
+    /// Random histories (out-of-order writes, same-second ties, gaps, several services), checked
+    /// day by day against the scan over every change: after the writes, after a prune, and after
+    /// a rebuild from scratch (the migration's backfill).
+    #[test]
+    fn rollup_agrees_with_the_scan_on_random_histories() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = Store::open_dir(dir.path()).expect("open");
+        let base = t("2026-06-01T00:00:00Z");
+        let mut rng = fastrand::Rng::with_seed(9);
+        let compare = |s: &Store, rng: &mut fastrand::Rng, what: &str| {
+            for svc in ["a", "b", "c"] {
+                for _ in 0..6 {
+                    let now = base + ChronoDuration::seconds(rng.i64(-86_400..60 * 86_400));
+                    let days = rng.u32(1..70);
+                    let fast = s.daily_availability(svc, days, now).expect("rollup");
+                    let slow = s.daily_availability_scan(svc, days, now).expect("scan");
+                    assert_eq!(fast, slow, "{what}: {svc}, {days} days to {now}");
+                }
+            }
+        };
+        for round in 0..4 {
+            s.transaction(|tx| {
+                for _ in 0..300 {
+                    let svc = ["a", "b", "c"][rng.usize(0..3)];
+                    // Mostly short steps forward in time; sometimes far back or on the same second.
+                    let at = base
+                        + ChronoDuration::seconds(match rng.u8(0..10) {
+                            0 => 0,
+                            1 => rng.i64(0..50 * 86_400),
+                            _ => rng.i64(0..3_600) + i64::from(round) * 12 * 86_400,
+                        });
+                    let to = Severity::ALL[rng.usize(0..Severity::ALL.len())];
+                    tx.add_change(svc, at, Severity::Unknown, to)?;
+                }
+                Ok(())
+            })
+            .expect("write");
+            compare(&s, &mut rng, "after writes");
+        }
+        let pruned = s
+            .prune(base + ChronoDuration::days(RETENTION_DAYS + 20))
+            .expect("prune");
+        assert!(pruned > 0);
+        compare(&s, &mut rng, "after prune");
+        rebuild_rollup(&s.conn).expect("rebuild");
+        compare(&s, &mut rng, "after rebuild");
+    }
+
+    #[test]
+    fn migration_backfills_the_rollup_from_existing_changes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        {
+            // A version-2 file: changes and no roll-up.
+            let c = Connection::open(&db).expect("open");
+            c.execute_batch(MIGRATIONS[0]).expect("v1");
+            c.execute_batch(MIGRATIONS[1]).expect("v2");
+            c.execute_batch("PRAGMA user_version = 2").expect("v");
+            let mut at = ts(t("2026-09-01T06:00:00Z"));
+            for (k, to) in [
+                "operational",
+                "degraded",
+                "unknown",
+                "major_outage",
+                "operational",
+            ]
+            .iter()
+            .enumerate()
+            {
+                c.execute(
+                    "INSERT INTO status_change (service_id, at, from_status, to_status)
+                     VALUES ('x', ?1, 'unknown', ?2)",
+                    params![at, to],
+                )
+                .expect("row");
+                at += 7 * 3_600 * (k as i64 + 1);
+            }
+        }
+        let s = Store::open(&db).expect("migrates");
+        let rows: i64 = s
+            .conn
+            .query_row("SELECT COUNT(*) FROM status_day", [], |r| r.get(0))
+            .expect("count");
+        assert!(rows >= 3, "{rows}");
+        let now = t("2026-09-06T12:00:00Z");
+        assert_eq!(
+            s.daily_availability("x", 8, now).expect("q"),
+            s.daily_availability_scan("x", 8, now).expect("scan")
+        );
+        // No data for 6 h, operational 7 h, degraded 14 h, a gap of 21 h, a major outage of 28 h.
+        let o = s
+            .observed("x", t("2026-09-01T00:00:00Z").date_naive(), now)
+            .expect("obs");
+        assert_eq!(o.span, 5 * 86_400 + 12 * 3_600);
+        assert_eq!(o.outage, 28 * 3_600);
+        assert_eq!(o.seen, o.span - 6 * 3_600 - 21 * 3_600);
     }
 }
