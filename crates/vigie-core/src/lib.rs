@@ -12,6 +12,7 @@ pub mod model;
 pub mod platform;
 pub mod policy;
 pub mod poller;
+pub mod report;
 pub mod service;
 pub mod settings;
 pub mod snapshot;

@@ -149,22 +149,24 @@ pub fn overall(services: &[ServiceState]) -> Severity {
         .unwrap_or(Severity::Unknown)
 }
 
+/// One CSV cell, quoted when needed. Provider text opened in a spreadsheet must not run as a
+/// formula (OWASP "CSV injection"): a leading quote makes the cell plain text.
+pub(crate) fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 /// Incidents as CSV (one row per incident; the latest update's text included), for export.
 pub fn history_csv(list: &[crate::model::StoredIncident]) -> String {
-    fn field(s: &str) -> String {
-        // Provider text opened in a spreadsheet must not run as a formula (OWASP "CSV
-        // injection"): a leading quote makes the cell plain text.
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    }
+    let field = csv_field;
     let t = |t: Option<DateTime<Utc>>| {
         t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .unwrap_or_default()

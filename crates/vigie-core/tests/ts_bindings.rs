@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 use vigie_core::model::StoredIncident;
+use vigie_core::report::{ByImpact, Report, ReportView, ServiceReport};
 use vigie_core::settings::{
     Export, ExportFormat, IncidentKey, NewService, NotificationSettings, Preview, ServiceSetting,
     ServiceUptime, Settings,
@@ -52,6 +53,10 @@ fn typescript_bindings_are_up_to_date() {
         one::<ExportFormat>(&cfg),
         one::<Export>(&cfg),
         one::<ServiceUptime>(&cfg),
+        one::<Report>(&cfg),
+        one::<ServiceReport>(&cfg),
+        one::<ByImpact>(&cfg),
+        one::<ReportView>(&cfg),
     ];
     std::fs::create_dir_all(&dir).expect("bindings dir");
     let mut stale = Vec::new();

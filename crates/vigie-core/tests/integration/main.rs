@@ -8,6 +8,7 @@ mod engine;
 mod faults;
 mod fuzz;
 mod hostile;
+mod report;
 mod truth;
 
 use std::path::Path;
