@@ -79,6 +79,20 @@ enum Cmd {
         #[arg(long, value_enum)]
         format: Option<HistoryFormat>,
     },
+    /// Reliability of each watched service over a period, ranked: observed coverage, availability
+    /// over observed time, incidents by impact, time to resolve, hours of outage
+    Report {
+        /// How far back, in days: 90d, 30d…
+        #[arg(long, default_value = "90d", conflicts_with = "month")]
+        since: String,
+        /// One calendar month (UTC) instead: 2026-11
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        format: Option<HistoryFormat>,
+    },
     /// List the built-in catalog and what is watched
     Services,
     /// Detect the platform behind a status page URL and add it to the config
@@ -221,6 +235,30 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     out!("{}", vigie_core::snapshot::history_csv(&list))
                 }
                 _ => print_history(&list),
+            }
+            Ok(())
+        }
+        Cmd::Report {
+            since,
+            month,
+            json,
+            format,
+        } => {
+            let period = match &month {
+                Some(m) => vigie_core::report::Period::month(m),
+                None => vigie_core::report::Period::since(&since),
+            }
+            .map_err(rt)?;
+            let cfg = config::load(&cfg_path)?;
+            let services: Vec<(String, String)> =
+                cfg.resolve().into_iter().map(|s| (s.id, s.name)).collect();
+            let store = open_store(&data_dir)?;
+            let r =
+                vigie_core::report::compute(&store, &services, period, Utc::now()).map_err(rt)?;
+            match (json, format) {
+                (true, _) | (_, Some(HistoryFormat::Json)) => print_json(&r)?,
+                (_, Some(HistoryFormat::Csv)) => out!("{}", vigie_core::report::csv(&r)),
+                _ => print_report(&r),
             }
             Ok(())
         }
@@ -475,6 +513,54 @@ fn print_history(list: &[vigie_core::model::StoredIncident]) {
             symbol(i.impact),
             i.title,
         );
+    }
+}
+
+/// The ranked table, then one plain line per service.
+fn print_report(r: &vigie_core::report::Report) {
+    outln!(
+        "Reliability over {} ({} – {} UTC), most available first; availability counts observed time only.",
+        r.period,
+        r.from.format("%Y-%m-%d %H:%M"),
+        r.to.format("%Y-%m-%d %H:%M")
+    );
+    outln!(
+        "{:>3}  {:<24} {:>9} {:>8} {:>9} {:>5} {:>8} {:>10} {:>9}",
+        "#",
+        "SERVICE",
+        "AVAILABLE",
+        "OBSERVED",
+        "INCIDENTS",
+        "MAJOR",
+        "OUTAGE",
+        "MEDIAN FIX",
+        "LONGEST"
+    );
+    let pct = |v: Option<f64>, digits: usize| {
+        v.map(|v| format!("{:.digits$} %", v * 100.0))
+            .unwrap_or_else(|| "no data".into())
+    };
+    let mins = |v: Option<f64>| {
+        v.map(vigie_core::report::duration_words)
+            .unwrap_or_else(|| "—".into())
+    };
+    for s in &r.services {
+        outln!(
+            "{:>3}  {:<24} {:>9} {:>8} {:>9} {:>5} {:>8} {:>10} {:>9}",
+            s.rank,
+            s.name,
+            pct(s.availability, 2),
+            pct(s.coverage, 0),
+            s.incidents,
+            s.by_impact.major_outage,
+            format!("{:.1} h", s.outage_hours),
+            mins(s.median_resolve_minutes),
+            mins(s.longest_resolve_minutes)
+        );
+    }
+    outln!();
+    for s in &r.services {
+        outln!("{}", s.line);
     }
 }
 

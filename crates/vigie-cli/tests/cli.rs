@@ -504,3 +504,192 @@ async fn an_incident_that_ended_between_runs_reads_ended_while_not_watched() {
     assert_eq!(v["incidents"][0]["status"], "ended_unwatched", "{v}");
     assert!(v["incidents"][0]["resolved_at"].is_string(), "{v}");
 }
+
+/// A store with a known history for `vigie report`: Claude observed 5 days ago to 2 days ago and
+/// the last day (a gap between), 2 h of major outage; four incidents in range (one ended while not
+/// watched), a maintenance and an old incident that do not count. GitHub has nothing.
+fn report_store(dir: &Path) -> chrono::DateTime<chrono::Utc> {
+    use chrono::Duration as D;
+    use vigie_core::store::Store;
+    use vigie_core::{Incident, IncidentKind, Severity as S};
+    let now = chrono::Utc::now();
+    let mut store = Store::open_dir(dir).expect("store");
+    let inc = |id: &str, kind, impact, start, minutes: Option<i64>| Incident {
+        id: id.into(),
+        kind,
+        title: format!("Incident {id}"),
+        status: if minutes.is_some() {
+            "resolved"
+        } else {
+            "investigating"
+        }
+        .into(),
+        impact,
+        started_at: Some(start),
+        resolved_at: minutes.map(|m| start + D::minutes(m)),
+        url: None,
+        components: vec![],
+        updates: vec![],
+    };
+    store
+        .transaction(|tx| {
+            for (at, from, to) in [
+                (now - D::days(5), S::Unknown, S::Operational),
+                (now - D::days(4), S::Operational, S::MajorOutage),
+                (
+                    now - D::days(4) + D::hours(2),
+                    S::MajorOutage,
+                    S::Operational,
+                ),
+                (now - D::days(2), S::Operational, S::Unknown),
+                (now - D::days(1), S::Unknown, S::Operational),
+            ] {
+                tx.add_change("claude", at, from, to)?;
+            }
+            let i = IncidentKind::Incident;
+            let day = |n| now - D::days(n);
+            tx.upsert_incident(
+                "claude",
+                &inc("i1", i, S::MajorOutage, day(4), Some(120)),
+                now,
+            )?;
+            tx.upsert_incident("claude", &inc("i2", i, S::Degraded, day(3), Some(30)), now)?;
+            tx.upsert_incident(
+                "claude",
+                &inc("i3", i, S::PartialOutage, day(2), Some(60)),
+                now,
+            )?;
+            tx.upsert_incident("claude", &inc("i4", i, S::Degraded, day(1), None), day(1))?;
+            tx.close_vanished("claude", &Default::default(), None, now)?;
+            let m = IncidentKind::Maintenance;
+            tx.upsert_incident(
+                "claude",
+                &inc("m1", m, S::Maintenance, day(3), Some(600)),
+                now,
+            )?;
+            tx.upsert_incident(
+                "claude",
+                &inc("old", i, S::MajorOutage, day(200), Some(5)),
+                now,
+            )
+        })
+        .expect("write");
+    now
+}
+
+fn report_env() -> (Env, chrono::DateTime<chrono::Utc>) {
+    let env = Env::new(
+        "catalog = []\n\
+         [[service]]\nid = \"gh\"\nname = \"GitHub\"\nkind = \"statuspage\"\nurl = \"http://127.0.0.1:9/gh\"\n\
+         [[service]]\nid = \"claude\"\nname = \"Claude\"\nkind = \"statuspage\"\nurl = \"http://127.0.0.1:9/claude\"\n",
+    );
+    let now = report_store(&env.dir.path().join("data"));
+    (env, now)
+}
+
+#[test]
+fn report_json_has_the_documented_shape_and_the_store_s_figures() {
+    let (env, now) = report_env();
+    let out = env.vigie(&["report", "--since", "90d", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let from = now.date_naive() - chrono::Days::new(90);
+    assert_eq!(v["from"], format!("{from}T00:00:00Z"));
+    assert!(v["to"].as_str().is_some_and(|t| t.ends_with('Z')));
+    let list = v["services"].as_array().expect("services");
+    assert_eq!(list.len(), 2);
+    // Ranked: the observed service first, the never-observed one last, with nulls.
+    let c = &list[0];
+    assert_eq!(c["id"], "claude");
+    assert_eq!(c["name"], "Claude");
+    assert_eq!(c["incidents"], 4);
+    assert_eq!(
+        c["by_impact"],
+        serde_json::json!({"degraded": 2, "partial_outage": 1, "major_outage": 1, "other": 0})
+    );
+    // i4 ended while not watched: counted, but it has no time to resolve.
+    assert_eq!(c["median_resolve_minutes"], 60.0);
+    assert_eq!(c["longest_resolve_minutes"], 120.0);
+    assert_eq!(c["outage_hours"], 2.0);
+    // Observed 3 days + 1 day; 2 h of it in major outage.
+    let to =
+        chrono::DateTime::parse_from_rfc3339(v["to"].as_str().unwrap_or_default()).expect("to");
+    let span =
+        (to.timestamp() - from.and_hms_opt(0, 0, 0).expect("t").and_utc().timestamp()) as f64;
+    let coverage = c["coverage"].as_f64().expect("coverage");
+    assert!(
+        (coverage - 4.0 * 86_400.0 / span).abs() < 1e-3,
+        "{coverage}"
+    );
+    let availability = c["availability"].as_f64().expect("availability");
+    assert!((availability - 94.0 / 96.0).abs() < 1e-4, "{availability}");
+    assert_eq!(
+        c["line"],
+        "Claude: 4 incidents (1 major), 2.0 h of outage in 90 days; median fix 60 min"
+    );
+    let g = &list[1];
+    assert_eq!(g["id"], "gh");
+    for key in [
+        "coverage",
+        "availability",
+        "median_resolve_minutes",
+        "longest_resolve_minutes",
+    ] {
+        assert!(g[key].is_null(), "{key}: {}", g[key]);
+    }
+    assert_eq!(g["incidents"], 0);
+    assert_eq!(g["outage_hours"], 0.0);
+
+    // The text form ranks the same and prints the plain lines.
+    let out = env.vigie(&["report"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  1  Claude "), "{text}");
+    assert!(
+        text.contains(
+            "Claude: 4 incidents (1 major), 2.0 h of outage in 90 days; median fix 60 min"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("GitHub: no incidents, not observed in 90 days"),
+        "{text}"
+    );
+}
+
+#[test]
+fn report_csv_and_month() {
+    let (env, _) = report_env();
+    let out = env.vigie(&["report", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("rank,id,name,coverage,availability,incidents,degraded,partial_outage,major_outage,other,median_resolve_minutes,longest_resolve_minutes,outage_hours,"));
+    assert!(lines[1].starts_with("1,claude,Claude,0.0"), "{}", lines[1]);
+    assert!(lines[1].contains(",4,2,1,1,0,60,120,2,"), "{}", lines[1]);
+    assert!(
+        lines[2].starts_with("2,gh,GitHub,,,0,0,0,0,0,,,0,"),
+        "{}",
+        lines[2]
+    );
+
+    // A month long past: the range is the calendar month, nothing observed, no incidents.
+    let out = env.vigie(&["report", "--month", "2000-02", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["from"], "2000-02-01T00:00:00Z");
+    assert_eq!(v["to"], "2000-03-01T00:00:00Z");
+    assert!(v["services"][0]["coverage"].is_null());
+    assert_eq!(v["services"][0]["incidents"], 0);
+
+    let out = env.vigie(&["report", "--month", "February"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("expected a month like 2026-11"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.vigie(&["report", "--month", "2026-11", "--since", "30d"]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses both");
+}
