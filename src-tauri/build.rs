@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "get_history",
     "export_history",
     "get_uptime",
+    "get_report",
     "get_settings",
     "save_settings",
     "get_components",

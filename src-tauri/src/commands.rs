@@ -91,6 +91,16 @@ pub fn export_history(
     Ok(out)
 }
 
+/// (id, name) of every watched service, as the snapshot lists them.
+fn watched(state: &AppState) -> Vec<(String, String)> {
+    state
+        .snapshot()
+        .services
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect()
+}
+
 /// The per-day bars of every watched service.
 #[tauri::command]
 pub fn get_uptime(
@@ -98,14 +108,40 @@ pub fn get_uptime(
     win: State<'_, WindowState>,
     days: u32,
 ) -> Result<Vec<ServiceUptime>, String> {
-    let services: Vec<(String, String)> = state
-        .snapshot()
-        .services
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let services = watched(&state);
     let days = days.clamp(1, 400);
     win.with_store(|s| settings::uptime(s, &services, days, Utc::now()).map_err(|e| e.to_string()))
+}
+
+/// The reliability report of every watched service over the last `days` days; with `export`, also
+/// its CSV or JSON text, written to the Downloads folder when `save` (like History's export).
+#[tauri::command]
+pub fn get_report(
+    state: State<'_, AppState>,
+    win: State<'_, WindowState>,
+    days: u32,
+    export: Option<ExportFormat>,
+    save: bool,
+) -> Result<vigie_core::report::ReportView, String> {
+    use vigie_core::report;
+    let services = watched(&state);
+    let now = Utc::now();
+    let period = report::Period::Days(days.clamp(1, 400));
+    let r =
+        win.with_store(|s| report::compute(s, &services, period, now).map_err(|e| e.to_string()))?;
+    let export = match export {
+        Some(format) => {
+            let mut out = report::export(&r, format, now);
+            if save {
+                let path = settings::export_dir().join(&out.file_name);
+                std::fs::write(&path, &out.text).map_err(|e| format!("{}: {e}", path.display()))?;
+                out.saved_to = Some(path.display().to_string());
+            }
+            Some(out)
+        }
+        None => None,
+    };
+    Ok(report::ReportView { report: r, export })
 }
 
 fn load_config(win: &WindowState) -> Result<Config, String> {

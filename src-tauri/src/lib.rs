@@ -95,6 +95,7 @@ pub(crate) fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_history,
         commands::export_history,
         commands::get_uptime,
+        commands::get_report,
         commands::get_settings,
         commands::save_settings,
         commands::get_components,

@@ -1,4 +1,4 @@
-// The history/settings window: four tabs over the app's commands, live on the "snapshot" event.
+// The history/settings window: five tabs over the app's commands, live on the "snapshot" event.
 import "./style.css";
 import type { Snapshot } from "./bindings/Snapshot";
 import type { Settings } from "./bindings/Settings";
@@ -14,6 +14,8 @@ import { renderNow, refreshTimes } from "./views/now";
 import { historyState, renderHistory, fillHistoryList } from "./views/history";
 import { DAYS, renderUptime, uptimeState } from "./views/uptime";
 import { renderSettings, settingsState } from "./views/settings";
+import { REPORT_DAYS, renderReport, reportState } from "./views/report";
+import type { ReportView } from "./bindings/ReportView";
 
 const root = document.getElementById("app");
 if (!root) throw new Error("no #app");
@@ -126,6 +128,9 @@ function render(v: View): void {
     case "uptime":
       renderUptime(ctx, p);
       break;
+    case "report":
+      renderReport(ctx, p);
+      break;
     case "settings":
       renderSettings(ctx, p, () => {
         setLang(langChoice);
@@ -153,6 +158,13 @@ function load(v: View): void {
       .then((d) => {
         uptimeState.data = d;
         render("uptime");
+      })
+      .catch(ctx.fail);
+  } else if (v === "report") {
+    invoke<ReportView>("get_report", { days: REPORT_DAYS, export: null, save: false })
+      .then((r) => {
+        reportState.data = r.report;
+        render("report");
       })
       .catch(ctx.fail);
   } else if (v === "settings" && !settingsState.draft) {
@@ -187,7 +199,7 @@ function onSnapshot(s: Snapshot): void {
   // Keep focus where it is: only re-render the Now panel when the focus is not inside it.
   if (p && !p.contains(document.activeElement)) render("now");
   else if (p) refreshTimes(ctx, p);
-  if (active === "history" || active === "uptime") load(active);
+  if (active === "history" || active === "uptime" || active === "report") load(active);
   ctx.say(ctx.t("live.updated", { time: dateTime(ctx.lang, s.checked_at) }));
 }
 

@@ -5,8 +5,8 @@ import type { ServiceState } from "./bindings/ServiceState";
 import type { IncidentKey } from "./bindings/IncidentKey";
 import { localDay, severityRank } from "./format";
 
-export type View = "now" | "history" | "uptime" | "settings";
-export const VIEWS: View[] = ["now", "history", "uptime", "settings"];
+export type View = "now" | "history" | "uptime" | "report" | "settings";
+export const VIEWS: View[] = ["now", "history", "uptime", "report", "settings"];
 
 export type HistoryFilter = {
   service: string; // "" = any

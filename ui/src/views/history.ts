@@ -70,6 +70,15 @@ function download(e: Export): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Say where an export was saved, or hand it to the browser as a download. */
+export function deliver(ctx: Ctx, e: Export): void {
+  if (e.saved_to) ctx.say(ctx.t("export.saved", { path: e.saved_to }));
+  else {
+    download(e);
+    ctx.say(ctx.t("export.downloaded", { name: e.file_name }));
+  }
+}
+
 export function renderHistory(ctx: Ctx, rerenderList: () => void): HTMLElement[] {
   const st = historyState;
   const f = st.filter;
@@ -97,13 +106,7 @@ export function renderHistory(ctx: Ctx, rerenderList: () => void): HTMLElement[]
     b.addEventListener("click", () => {
       const keys = keysOf(filterIncidents(st.all ?? [], st.filter));
       invoke<Export>("export_history", { format: fmt, keys, save: inApp() && !("__VIGIE_TEST__" in window) })
-        .then((e) => {
-          if (e.saved_to) ctx.say(ctx.t("export.saved", { path: e.saved_to }));
-          else {
-            download(e);
-            ctx.say(ctx.t("export.downloaded", { name: e.file_name }));
-          }
-        })
+        .then((e) => deliver(ctx, e))
         .catch((e) => ctx.fail(e));
     });
     return b;

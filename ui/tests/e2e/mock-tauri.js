@@ -99,6 +99,22 @@
   const mean = (d) => { const a = d.filter((x) => x.availability !== null); return a.length ? a.reduce((s, x) => s + x.availability, 0) / a.length : null; };
   const uptime = services.map((s, k) => { const days = bars(k + 1, k === 4 ? 90 : k * 10); return { id: s.id, name: s.name, availability: mean(days), days }; });
 
+  // The reliability report as the core ranks it (most available first; never observed last).
+  const rep = (id, o) => ({ id, name: services.find((s) => s.id === id).name, by_impact: { degraded: 0, partial_outage: 0, major_outage: 0, other: 0 }, incidents: 0, resolved: 0,
+    median_resolve_minutes: null, longest_resolve_minutes: null, outage_hours: 0, observed_hours: 0, coverage: null, availability: null, line: "", ...o });
+  const report = {
+    from: new Date(Math.floor(now / 86400000) * 86400000 - 90 * 86400000).toISOString().replace(/\.\d{3}Z$/, "Z"), to: ago(0), period: "90 days",
+    services: [
+      rep("claude", { coverage: 0.93, availability: 0.9981, incidents: 12, resolved: 11, by_impact: { degraded: 7, partial_outage: 4, major_outage: 1, other: 0 }, median_resolve_minutes: 47, longest_resolve_minutes: 312, outage_hours: 4.2, observed_hours: 2009 }),
+      rep("github-copilot", { coverage: 0.88, availability: 0.9964, incidents: 5, resolved: 5, by_impact: { degraded: 4, partial_outage: 1, major_outage: 0, other: 0 }, median_resolve_minutes: 38, longest_resolve_minutes: 95, outage_hours: 1.5, observed_hours: 1901 }),
+      rep("openai-api", { coverage: 0.91, availability: 0.9902, incidents: 21, resolved: 20, by_impact: { degraded: 12, partial_outage: 6, major_outage: 3, other: 0 }, median_resolve_minutes: 64, longest_resolve_minutes: 540, outage_hours: 11.8, observed_hours: 1966 }),
+      rep("github", { coverage: 0.9, availability: 0.9877, incidents: 17, resolved: 17, by_impact: { degraded: 9, partial_outage: 7, major_outage: 1, other: 0 }, median_resolve_minutes: 52, longest_resolve_minutes: 190, outage_hours: 9.3, observed_hours: 1944 }),
+      rep("hostile", { coverage: 0.4, availability: 0.9, incidents: 1, resolved: 0, by_impact: { degraded: 0, partial_outage: 0, major_outage: 1, other: 0 }, outage_hours: 86.4, observed_hours: 864 }),
+      rep("mistral", {}),
+      rep("my-vendor", {}),
+    ].map((s, i) => ({ ...s, rank: i + 1 })),
+  };
+
   const settings = {
     path: "/home/user/.config/vigie/config.toml", interval_secs: 60, language: "system",
     notifications: { enabled: true, threshold: "degraded", recovery: true, updates: false, maintenance: false, page_wide: false, local_stopped: false, quiet_hours: "22:00-07:00", muted: [] },
@@ -122,6 +138,7 @@
     refresh: () => null,
     get_history: () => history,
     get_uptime: () => uptime,
+    get_report: (a) => ({ report, export: a.export ? { file_name: `vigie-report.${a.export}`, mime: a.export === "csv" ? "text/csv" : "application/json", text: a.export === "csv" ? "rank,id\n" + report.services.map((s) => `${s.rank},${s.id}`).join("\n") : JSON.stringify(report), saved_to: null } : null }),
     get_settings: () => settings,
     get_autostart: () => false,
     set_autostart: (a) => a.enabled,

@@ -229,6 +229,35 @@ test("Uptime: 90 cells per service, details on keyboard focus and hover", async 
   await context.close();
 });
 
+test("Report: services ranked with their figures, one plain line each, export", async () => {
+  const { context, page, errors } = await open();
+  await page.locator("#tab-report").click();
+  await page.waitForSelector("table.report");
+  const rows = page.locator("table.report tbody tr");
+  assert.equal(await rows.count(), 7);
+  const first = await rows.first().locator("td, th").allInnerTexts();
+  assert.deepEqual(first, ["1", "Claude", "99.81%", "93%", "12", "1", "4.2 h", "47 min", "5.2 h"]);
+  // Never observed: no data, not 0 % or 100 %.
+  assert.match(await page.locator("tr[data-service=mistral]").innerText(), /no data\s+no data\s+0\s+0\s+no data\s+—\s+—/);
+  const lines = await page.locator(".report-lines li").allInnerTexts();
+  assert.equal(lines[0], "Claude: 12 incidents (1 major), 4.2 h of outage in 90 days; median fix 47 min");
+  assert.equal(lines[4], "Evil <img src=x onerror=alert(1)>: 1 major incident, 86.4 h of outage in 90 days");
+  assert.equal(lines[5], "Mistral: no incidents, not observed in 90 days");
+  const dl = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  assert.equal((await dl).suggestedFilename(), "vigie-report.csv");
+  const call = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "get_report").pop().args);
+  assert.deepEqual(call, { days: 90, export: "csv", save: false });
+  // French: numbers, plurals and words.
+  await page.selectOption("#lang-switch", "fr");
+  await page.locator("#tab-report").click();
+  await page.waitForSelector("table.report");
+  assert.equal(await page.locator("#tab-report").innerText(), "Rapport");
+  assert.equal(await page.locator(".report-lines li").first().innerText(), "Claude : 12 incidents (1 majeur), 4,2 h de panne sur 90 jours ; résolution médiane 47 min");
+  await assertClean(page, errors);
+  await context.close();
+});
+
 test("Settings: toggle, components, save, error shown; add a page with a preview", async () => {
   const { context, page, errors } = await open();
   await page.locator("#tab-settings").click();
@@ -324,9 +353,9 @@ test("screenshots: each view, light/dark × en/fr", async () => {
   for (const lang of ["en", "fr"]) {
     for (const scheme of ["light", "dark"]) {
       const { context, page, errors } = await open({ locale: lang === "fr" ? "fr-FR" : "en-GB", colorScheme: scheme, at: PINNED });
-      for (const v of ["now", "history", "uptime", "settings"]) {
+      for (const v of ["now", "history", "uptime", "report", "settings"]) {
         await page.locator(`#tab-${v}`).click();
-        await page.waitForSelector(`#panel-${v} ${v === "now" ? ".card" : v === "history" ? ".hist" : v === "uptime" ? ".bar" : "form.settings"}`);
+        await page.waitForSelector(`#panel-${v} ${{ now: ".card", history: ".hist", uptime: ".bar", report: "table.report", settings: "form.settings" }[v]}`);
         if (v === "uptime") await page.locator(".uptime-row").first().locator(".cell").nth(70).hover();
         const file = join(shots, `${v}-${scheme}-${lang}.png`);
         await page.screenshot({ path: file });
@@ -347,5 +376,5 @@ test("screenshots: each view, light/dark × en/fr", async () => {
       await context.close();
     }
   }
-  assert.equal(made.length, 20);
+  assert.equal(made.length, 24);
 });
