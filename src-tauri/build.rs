@@ -15,6 +15,10 @@ const COMMANDS: &[&str] = &[
     "get_autostart",
     "set_autostart",
     "open_url",
+    "get_log_path",
+    "open_log_folder",
+    "get_holds",
+    "snooze",
 ];
 
 fn main() {

@@ -11,7 +11,9 @@ use std::time::Duration;
 use chrono::Utc;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
+use tauri_plugin_opener::OpenerExt;
 use vigie_core::config::{self, Config};
+use vigie_core::holds::{Holds, SnoozeFor};
 use vigie_core::model::Component;
 use vigie_core::model::StoredIncident;
 use vigie_core::poller::Command;
@@ -39,13 +41,16 @@ impl WindowState {
         }
     }
 
-    fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, String>) -> Result<T, String> {
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, String>,
+    ) -> Result<T, String> {
         let mut guard = lock(&self.store);
         if guard.is_none() {
             let s = Store::open(&self.store_path).map_err(|e| e.to_string())?;
             *guard = Some(s);
         }
-        match guard.as_ref() {
+        match guard.as_mut() {
             Some(s) => f(s),
             None => Err("the history database is not open".into()),
         }
@@ -157,6 +162,7 @@ pub fn get_settings(win: State<'_, WindowState>) -> Result<Settings, String> {
 /// Apply the new config live: the poller reloads, the notification policy changes at once.
 fn apply(state: &AppState, cfg: Config) -> Result<(), String> {
     *lock(&state.notifications) = cfg.notifications.clone();
+    *lock(&state.lang) = vigie_core::i18n::Lang::resolve(cfg.language.as_deref());
     state
         .commands
         .send(Command::Reload(Box::new(cfg)))
@@ -249,13 +255,16 @@ pub fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<boo
     l.is_enabled().map_err(|e| e.to_string())
 }
 
-/// Open an http(s) link in the system browser; anything else is refused.
+/// Open an http(s) link in the system browser; anything else is refused. The check is here, not
+/// in a plugin scope: the opener's Rust API does none, and the window has no opener permission.
 #[tauri::command]
-pub fn open_url(url: String) -> Result<(), String> {
+pub fn open_url<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), String> {
     let Some(url) = settings::safe_http_url(&url) else {
         return Err("only http(s) links can be opened".into());
     };
-    xdg_open(url.as_ref())
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| format!("cannot open the link: {e}"))
 }
 
 /// Where the log file is (`vigie_core::logs`), for the Settings view.
@@ -267,25 +276,32 @@ pub fn get_log_path() -> String {
 /// Open the folder that holds the log file in the file manager. It takes no argument: the
 /// webview can open this one folder and no other path.
 #[tauri::command]
-pub fn open_log_folder() -> Result<(), String> {
+pub fn open_log_folder<R: Runtime>(app: AppHandle<R>) -> Result<(), String> {
     let dir = vigie_core::logs::dir();
     if !dir.is_dir() {
         return Err(format!("{} does not exist yet", dir.display()));
     }
-    xdg_open(dir.as_os_str())
+    app.opener()
+        .open_path(dir.display().to_string(), None::<&str>)
+        .map_err(|e| format!("cannot open {}: {e}", dir.display()))
 }
 
-/// Hand a checked URL or our own folder to the desktop's opener.
-fn xdg_open(arg: &std::ffi::OsStr) -> Result<(), String> {
-    std::process::Command::new("xdg-open")
-        .arg(arg)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|mut child| {
-            // Reap it so no zombie is left behind.
-            std::thread::spawn(move || child.wait());
-        })
-        .map_err(|e| format!("cannot start xdg-open: {e}"))
+/// The pause and the snoozes in force (read from the store: the tray process owns them).
+#[tauri::command]
+pub fn get_holds(win: State<'_, WindowState>) -> Result<Holds, String> {
+    win.with_store(|s| Holds::load(s, Utc::now()).map_err(|e| e.to_string()))
+}
+
+/// Snooze a service's notifications for an hour or until tomorrow 08:00, or end its snooze.
+#[tauri::command]
+pub fn snooze<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    service: String,
+    length: SnoozeFor,
+) -> Result<Holds, String> {
+    if !state.snapshot().services.iter().any(|s| s.id == service) {
+        return Err(format!("no watched service {service:?}"));
+    }
+    crate::holds::snooze(&app, &[service], length)
 }

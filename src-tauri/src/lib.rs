@@ -8,6 +8,7 @@
 //! names the problems).
 
 pub mod commands;
+pub mod holds;
 pub mod icon;
 pub mod logging;
 pub mod notify;
@@ -23,6 +24,7 @@ use chrono::{DateTime, Local, Utc};
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use vigie_core::config::{self, Config, Notifications};
+use vigie_core::i18n::{fill, Lang};
 use vigie_core::policy::{self, Notice, Urgency};
 use vigie_core::poller::{self, Command, Engine, Update};
 use vigie_core::store::{self, Store};
@@ -35,9 +37,13 @@ pub struct AppState {
     pub commands: UnboundedSender<Command>,
     /// Replaced when the window saves new settings.
     pub notifications: Mutex<Notifications>,
+    /// "Pause notifications" and per-service snoozes (stored: see `holds`).
     pub paused_until: Mutex<Option<DateTime<Utc>>>,
-    /// Service id → snoozed until (no UI yet; the policy already honours it).
+    /// Service id → snoozed until.
     pub snoozed: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// The language of the tray, the tooltip and the notifications (the config's, else the
+    /// system locale's); replaced when the window saves settings.
+    pub lang: Mutex<Lang>,
     /// What the notification policy remembers between cycles (told problems, held recoveries).
     policy_memory: Mutex<policy::Memory>,
 }
@@ -47,6 +53,7 @@ impl AppState {
         snapshot: Snapshot,
         commands: UnboundedSender<Command>,
         notifications: Notifications,
+        lang: Lang,
     ) -> AppState {
         AppState {
             snapshot: Mutex::new(snapshot),
@@ -54,6 +61,7 @@ impl AppState {
             notifications: Mutex::new(notifications),
             paused_until: Mutex::new(None),
             snoozed: Mutex::new(HashMap::new()),
+            lang: Mutex::new(lang),
             policy_memory: Mutex::new(policy::Memory::default()),
         }
     }
@@ -68,6 +76,7 @@ impl AppState {
             local_offset_minutes: Local::now().offset().local_minus_utc() / 60,
             paused_until: *lock(&self.paused_until),
             snoozed: lock(&self.snoozed).clone(),
+            lang: *lock(&self.lang),
         }
     }
 }
@@ -105,7 +114,9 @@ pub(crate) fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::set_autostart,
         commands::open_url,
         commands::get_log_path,
-        commands::open_log_folder
+        commands::open_log_folder,
+        commands::get_holds,
+        commands::snooze
     ])
 }
 
@@ -170,7 +181,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, log: Result<PathBuf, Stri
         commands::WindowState::new(config_path.clone(), engine.store().path().to_path_buf());
 
     let (commands_tx, commands_rx) = unbounded_channel();
-    let state = AppState::new(initial, commands_tx, cfg.notifications.clone());
+    let lang = Lang::resolve(cfg.language.as_deref());
+    let state = AppState::new(initial, commands_tx, cfg.notifications.clone(), lang);
+    // A pause or snooze from an earlier run still holds.
+    holds::load_at_start(&state, engine.store());
 
     let builder = builder
         // Must be the first plugin: a second launch only focuses the running one.
@@ -181,6 +195,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, log: Result<PathBuf, Stri
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .manage(window_state)
         .manage(window_process::WindowChild::default());
@@ -190,7 +205,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, log: Result<PathBuf, Stri
             tray::create(&handle)?;
             start_poller(handle.clone(), engine, commands_rx);
             if !problems.is_empty() {
-                notify::send(&handle, config_notice(&config_path, &problems));
+                notify::send(&handle, config_notice(&config_path, &problems, lang));
             }
             if window::wanted_at_start() {
                 window::open(&handle);
@@ -216,13 +231,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, log: Result<PathBuf, Stri
     })
 }
 
-fn config_notice(path: &std::path::Path, problems: &[String]) -> Notice {
+fn config_notice(path: &std::path::Path, problems: &[String], lang: Lang) -> Notice {
     let text = problems.join("\n");
+    let t = lang.texts();
+    let path = path.display().to_string();
     Notice {
-        summary: "Vigie: problems in the configuration".into(),
+        summary: t.config_problems.into(),
         body: format!(
-            "Running on defaults until fixed ({}):\n{}",
-            path.display(),
+            "{}\n{}",
+            fill(t.config_defaults, &[("path", &path)]),
             policy::truncate(&text, 400)
         ),
         urgency: Urgency::Normal,

@@ -2,7 +2,8 @@
 //!
 //! On Linux everything is async on Tauri's runtime (zbus): no thread is held while a notice is
 //! on screen, and the wait for a click ends after [`ACTION_WAIT`] even on servers that never say
-//! the notice closed. Elsewhere `show()` blocks, so it runs on the blocking pool. A missing
+//! the notice closed. Where the server has actions, a notice about services offers "Snooze 1 h"
+//! and "Snooze until tomorrow" besides opening the history; the words follow the app's language. Elsewhere `show()` blocks, so it runs on the blocking pool. A missing
 //! notification server (no daemon, headless session) is an ordinary error: it is logged and the
 //! app carries on.
 //!
@@ -12,8 +13,13 @@
 
 use std::time::Duration;
 
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
+#[cfg(target_os = "linux")]
+use vigie_core::holds::SnoozeFor;
+use vigie_core::i18n::Lang;
 use vigie_core::policy::Notice;
+
+use crate::{lock, AppState};
 
 pub const APP_NAME: &str = "Vigie";
 /// Icon theme name: the .deb/.rpm install the app icon as `hicolor/*/apps/vigie-app.png` (named
@@ -25,29 +31,57 @@ pub const ICON_NAME: &str = "vigie-app";
 pub const ACTION_WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// The action a click on the notification body invokes (servers that support actions).
-#[cfg(all(unix, not(target_os = "macos")))]
+#[cfg(target_os = "linux")]
 const OPEN: &str = "default";
+#[cfg(target_os = "linux")]
+const SNOOZE_HOUR: &str = "snooze-hour";
+#[cfg(target_os = "linux")]
+const SNOOZE_TOMORROW: &str = "snooze-tomorrow";
+
+/// What the user chose on a notice.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Open,
+    Snooze(SnoozeFor),
+}
+
+/// The language of the notices' buttons (the app's, as for their text).
+fn lang<R: Runtime>(app: &AppHandle<R>) -> Lang {
+    app.try_state::<AppState>()
+        .map(|s| *lock(&s.lang))
+        .unwrap_or_default()
+}
 
 /// Send one notice in the background; failures are logged, never fatal. Clicking a notice about
 /// services opens the history window, where the incident is listed.
 pub fn send<R: Runtime>(app: &AppHandle<R>, notice: Notice) {
     let app = app.clone();
-    #[cfg(all(unix, not(target_os = "macos")))]
+    #[cfg(target_os = "linux")]
     tauri::async_runtime::spawn(async move {
-        let markup = xdg::parses_markup().await;
-        match xdg::show(&notice, markup).await {
+        let caps = xdg::capabilities().await;
+        match xdg::show(&notice, caps, lang(&app)).await {
             Ok(handle) => {
                 tracing::info!("notification sent: {}", notice.summary);
-                if !notice.service_ids.is_empty() && xdg::clicked(&handle, ACTION_WAIT).await {
-                    crate::window::open(&app);
+                if notice.service_ids.is_empty() {
+                    return;
+                }
+                match xdg::chosen(&handle, ACTION_WAIT).await {
+                    Some(Choice::Open) => crate::window::open(&app),
+                    Some(Choice::Snooze(length)) => {
+                        if let Err(e) = crate::holds::snooze(&app, &notice.service_ids, length) {
+                            tracing::warn!("snooze not stored: {e}");
+                        }
+                    }
+                    None => {}
                 }
             }
             Err(e) => tracing::warn!("notification {:?} not shown: {e}", notice.summary),
         }
     });
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    #[cfg(not(target_os = "linux"))]
     tauri::async_runtime::spawn_blocking(move || {
-        let _ = &app;
+        let _ = lang(&app);
         let mut n = notify_rust::Notification::new();
         n.appname(APP_NAME)
             .summary(&notice.summary)
@@ -66,36 +100,53 @@ pub async fn within<F: std::future::Future>(limit: Duration, fut: F) -> Option<F
     tokio::time::timeout(limit, fut).await.ok()
 }
 
-#[cfg(all(unix, not(target_os = "macos")))]
+#[cfg(target_os = "linux")]
 mod xdg {
     use std::sync::OnceLock;
     use std::time::Duration;
 
     use notify_rust::{NotificationHandle, NotificationResponse};
+    use vigie_core::holds::SnoozeFor;
+    use vigie_core::i18n::Lang;
     use vigie_core::policy::{Notice, Urgency};
 
-    use super::{within, APP_NAME, ICON_NAME, OPEN};
+    use super::{within, Choice, APP_NAME, ICON_NAME, OPEN, SNOOZE_HOUR, SNOOZE_TOMORROW};
+
+    /// What the server can do, as far as the notices care.
+    #[derive(Debug, Clone, Copy)]
+    pub(super) struct Caps {
+        markup: bool,
+        actions: bool,
+    }
 
     /// The server's answer, once it gave one (a server that is not there yet is asked again).
-    static MARKUP: OnceLock<bool> = OnceLock::new();
+    static CAPS: OnceLock<Caps> = OnceLock::new();
 
-    /// Does the server parse markup in bodies? Asked once; when it cannot be asked, assume it
-    /// does (most do), since escaped text on a plain server only shows a stray `&amp;`.
-    pub(super) async fn parses_markup() -> bool {
-        if let Some(m) = MARKUP.get() {
-            return *m;
+    /// Asked once. When the server cannot be asked, assume markup (most parse it, and escaped
+    /// text on a plain server only shows a stray `&amp;`) and actions (ignored where missing).
+    pub(super) async fn capabilities() -> Caps {
+        if let Some(c) = CAPS.get() {
+            return *c;
         }
         let caps = tauri::async_runtime::spawn_blocking(notify_rust::get_capabilities).await;
         match caps {
-            Ok(Ok(caps)) => *MARKUP.get_or_init(|| caps.iter().any(|c| c == "body-markup")),
-            _ => true,
+            Ok(Ok(caps)) => *CAPS.get_or_init(|| Caps {
+                markup: caps.iter().any(|c| c == "body-markup"),
+                actions: caps.iter().any(|c| c == "actions"),
+            }),
+            _ => Caps {
+                markup: true,
+                actions: true,
+            },
         }
     }
 
     pub(super) async fn show(
         notice: &Notice,
-        markup: bool,
+        caps: Caps,
+        lang: Lang,
     ) -> Result<NotificationHandle, notify_rust::error::Error> {
+        let markup = caps.markup;
         let body = if markup {
             vigie_core::text::escape_markup(&notice.body)
         } else {
@@ -112,22 +163,38 @@ mod xdg {
                 Urgency::Critical => notify_rust::Urgency::Critical,
             });
         if !notice.service_ids.is_empty() {
-            n.action(OPEN, "Open history");
+            let t = lang.texts();
+            n.action(OPEN, t.action_open);
+            if caps.actions {
+                n.action(SNOOZE_HOUR, t.action_snooze_hour);
+                n.action(SNOOZE_TOMORROW, t.action_snooze_tomorrow);
+            }
         }
         n.show_async().await
     }
 
-    /// Was the notice clicked before it closed, within `limit`?
-    pub(super) async fn clicked(handle: &NotificationHandle, limit: Duration) -> bool {
-        let mut clicked = false;
+    /// What the user chose before the notice closed, within `limit` (`None`: dismissed, or no
+    /// answer in time).
+    pub(super) async fn chosen(handle: &NotificationHandle, limit: Duration) -> Option<Choice> {
+        let mut chosen = None;
         let wait = handle.wait_for_action_async(|r| {
-            clicked = match r {
-                NotificationResponse::Default => true,
-                NotificationResponse::Action(a) => a == OPEN,
-                _ => false,
+            chosen = match r {
+                NotificationResponse::Default => Some(Choice::Open),
+                NotificationResponse::Action(a) => choice(a),
+                _ => None,
             }
         });
-        within(limit, wait).await.is_some() && clicked
+        within(limit, wait).await.and(chosen)
+    }
+
+    /// An action key the server sent back → the choice (unknown keys are ignored).
+    pub(super) fn choice(action: &str) -> Option<Choice> {
+        match action {
+            OPEN => Some(Choice::Open),
+            SNOOZE_HOUR => Some(Choice::Snooze(SnoozeFor::Hour)),
+            SNOOZE_TOMORROW => Some(Choice::Snooze(SnoozeFor::Tomorrow)),
+            _ => None,
+        }
     }
 }
 
@@ -149,5 +216,20 @@ mod tests {
             assert!(started.elapsed() < Duration::from_secs(5));
             assert_eq!(within(Duration::from_secs(5), async { 7 }).await, Some(7));
         });
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn action_keys_map_to_choices() {
+        assert_eq!(xdg::choice("default"), Some(Choice::Open));
+        assert_eq!(
+            xdg::choice("snooze-hour"),
+            Some(Choice::Snooze(SnoozeFor::Hour))
+        );
+        assert_eq!(
+            xdg::choice("snooze-tomorrow"),
+            Some(Choice::Snooze(SnoozeFor::Tomorrow))
+        );
+        assert_eq!(xdg::choice("__closed"), None);
     }
 }

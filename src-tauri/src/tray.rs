@@ -5,13 +5,14 @@
 //! replacing it destroys the open GtkMenu on Linux, so a rebuild on every cycle closed the menu
 //! under the user's pointer (every second with a short interval). The icon is only re-set when
 //! its state changes. The words are produced by pure functions so they can be tested without a
-//! display.
+//! display, in the app's language (`vigie_core::i18n`: the same table as the notifications). A
+//! pause and the snoozes show as lines with their end time.
 //!
 //! Linux note: with AppIndicator (the usual Linux tray) any click opens the menu and no click
 //! events reach the app, so "Open history…" in the menu is the way to the window there; the
 //! left-click shortcut works on Windows and macOS.
 
-use chrono::{DateTime, Local, TimeZone, Utc};
+use chrono::{DateTime, Local, Utc};
 use tauri::image::Image;
 use tauri::menu::{
     CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu,
@@ -19,8 +20,9 @@ use tauri::menu::{
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_autostart::ManagerExt;
+use vigie_core::holds::Holds;
+use vigie_core::i18n::{fill, tomorrow_morning, Lang};
 use vigie_core::poller::Command;
-use vigie_core::text::ago;
 use vigie_core::{ServiceState, Severity, Snapshot};
 
 use std::sync::Mutex;
@@ -41,12 +43,16 @@ const ID_RESUME: &str = "resume";
 const ID_AUTOSTART: &str = "autostart";
 const ID_QUIT: &str = "quit";
 
+/// What the menu's items are built for: service ids, whether the "paused" line shows, the
+/// snoozed services, the language. Items are only rebuilt when this changes.
+type Shape = (Vec<String>, bool, Vec<String>, Lang);
+
 /// The menu items whose words change between cycles, kept to update an open menu in place.
 struct LiveMenu<R: Runtime> {
-    /// The structure the items were built for: service ids and whether the "paused" line shows.
-    shape: (Vec<String>, bool),
+    shape: Shape,
     headline: MenuItem<R>,
     paused: Option<MenuItem<R>>,
+    snoozes: Vec<MenuItem<R>>,
     services: Vec<MenuItem<R>>,
     resume: MenuItem<R>,
     autostart: CheckMenuItem<R>,
@@ -58,12 +64,17 @@ struct TrayState<R: Runtime> {
     icon: Mutex<Option<IconState>>,
 }
 
-/// The menu's structure for a state: items are only rebuilt when this changes.
-fn shape(snapshot: &Snapshot, paused: bool) -> (Vec<String>, bool) {
+fn shape(snapshot: &Snapshot, holds: &Holds, lang: Lang) -> Shape {
     (
         snapshot.services.iter().map(|s| s.id.clone()).collect(),
-        paused,
+        holds.paused_until.is_some(),
+        holds.snoozed.keys().cloned().collect(),
+        lang,
     )
+}
+
+fn lang<R: Runtime>(app: &AppHandle<R>) -> Lang {
+    *lock(&app.state::<AppState>().lang)
 }
 
 /// Create the tray icon, showing what `AppState` holds (the last known state from the store).
@@ -72,13 +83,14 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
     let snapshot = state.snapshot();
     let now = Utc::now();
     let (menu, live) = build_menu(app, &snapshot, now)?;
+    let lang = lang(app);
     app.manage(TrayState {
         menu: Mutex::new(Some(live)),
         icon: Mutex::new(Some(icon_state(&snapshot))),
     });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon_image(&snapshot))
-        .tooltip(tooltip(&snapshot, now))
+        .tooltip(tooltip(&snapshot, now, lang))
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(on_menu_event)
@@ -124,16 +136,17 @@ fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
         }
     }
     drop(icon_now);
-    let _ = tray.set_tooltip(Some(tooltip(&snapshot, now)));
+    let lang = lang(app);
+    let _ = tray.set_tooltip(Some(tooltip(&snapshot, now, lang)));
 
     let mut live = lock(&shown.menu);
-    let paused = paused_until(app, now);
+    let holds = crate::holds::current(&app.state::<AppState>(), now);
     let same_shape = live
         .as_ref()
-        .is_some_and(|m| m.shape == shape(&snapshot, paused.is_some()));
+        .is_some_and(|m| m.shape == shape(&snapshot, &holds, lang));
     if same_shape {
         if let Some(m) = live.as_ref() {
-            if let Err(e) = update_menu(app, m, &snapshot, now, paused) {
+            if let Err(e) = update_menu(app, m, &snapshot, now, &holds) {
                 tracing::warn!("cannot update the tray menu: {e}");
             }
         }
@@ -148,16 +161,24 @@ fn refresh_now<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// When notifications are paused until, if that is still in the future.
-fn paused_until<R: Runtime>(app: &AppHandle<R>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let until = *lock(&app.state::<AppState>().paused_until);
-    until.filter(|t| *t > now)
+/// "Paused until 14:30".
+pub fn paused_line(lang: Lang, until: DateTime<Utc>) -> String {
+    fill(
+        lang.texts().paused_until,
+        &[("when", &lang.until_local(until))],
+    )
 }
 
-fn paused_line(until: DateTime<Utc>) -> String {
-    format!(
-        "Notifications paused until {}",
-        until.with_timezone(&Local).format("%a %H:%M")
+/// "Claude snoozed until tomorrow 08:00" (the id when the service is no longer watched).
+pub fn snooze_line(lang: Lang, snapshot: &Snapshot, id: &str, until: DateTime<Utc>) -> String {
+    let name = snapshot
+        .services
+        .iter()
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.name.as_str());
+    fill(
+        lang.texts().snoozed_until,
+        &[("name", name), ("when", &lang.until_local(until))],
     )
 }
 
@@ -167,16 +188,20 @@ fn update_menu<R: Runtime>(
     m: &LiveMenu<R>,
     snapshot: &Snapshot,
     now: DateTime<Utc>,
-    paused: Option<DateTime<Utc>>,
+    holds: &Holds,
 ) -> tauri::Result<()> {
-    m.headline.set_text(headline(snapshot, now))?;
-    if let (Some(item), Some(until)) = (&m.paused, paused) {
-        item.set_text(paused_line(until))?;
+    let lang = m.shape.3;
+    m.headline.set_text(headline(snapshot, now, lang))?;
+    if let (Some(item), Some(until)) = (&m.paused, holds.paused_until) {
+        item.set_text(paused_line(lang, until))?;
+    }
+    for (item, (id, until)) in m.snoozes.iter().zip(&holds.snoozed) {
+        item.set_text(snooze_line(lang, snapshot, id, *until))?;
     }
     for (item, s) in m.services.iter().zip(&snapshot.services) {
-        item.set_text(service_line(s))?;
+        item.set_text(service_line(s, lang))?;
     }
-    m.resume.set_enabled(paused.is_some())?;
+    m.resume.set_enabled(holds.paused_until.is_some())?;
     m.autostart
         .set_checked(app.autolaunch().is_enabled().unwrap_or(false))?;
     Ok(())
@@ -196,13 +221,16 @@ fn build_menu<R: Runtime>(
     snapshot: &Snapshot,
     now: DateTime<Utc>,
 ) -> tauri::Result<(Menu<R>, LiveMenu<R>)> {
-    let paused = paused_until(app, now);
+    let lang = lang(app);
+    let t = lang.texts();
+    let holds = crate::holds::current(&app.state::<AppState>(), now);
+    let paused = holds.paused_until;
     let autostart_on = app.autolaunch().is_enabled().unwrap_or(false);
 
     let headline_item = MenuItem::with_id(
         app,
         "headline",
-        headline(snapshot, now),
+        headline(snapshot, now, lang),
         false,
         None::<&str>,
     )?;
@@ -210,12 +238,26 @@ fn build_menu<R: Runtime>(
         Some(until) => Some(MenuItem::with_id(
             app,
             "paused",
-            paused_line(until),
+            paused_line(lang, until),
             false,
             None::<&str>,
         )?),
         None => None,
     };
+    let snooze_items = holds
+        .snoozed
+        .iter()
+        .enumerate()
+        .map(|(i, (id, until))| {
+            MenuItem::with_id(
+                app,
+                format!("snoozed-{i}"),
+                snooze_line(lang, snapshot, id, *until),
+                false,
+                None::<&str>,
+            )
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
     let service_items = snapshot
         .services
         .iter()
@@ -224,17 +266,23 @@ fn build_menu<R: Runtime>(
             MenuItem::with_id(
                 app,
                 format!("service-{i}"),
-                service_line(s),
+                service_line(s, lang),
                 false,
                 None::<&str>,
             )
         })
         .collect::<tauri::Result<Vec<_>>>()?;
-    let resume = MenuItem::with_id(app, ID_RESUME, "Resume", paused.is_some(), None::<&str>)?;
+    let resume = MenuItem::with_id(
+        app,
+        ID_RESUME,
+        t.menu_resume,
+        paused.is_some(),
+        None::<&str>,
+    )?;
     let autostart = CheckMenuItem::with_id(
         app,
         ID_AUTOSTART,
-        "Launch at login",
+        t.menu_autostart,
         true,
         autostart_on,
         None::<&str>,
@@ -245,6 +293,9 @@ fn build_menu<R: Runtime>(
     if let Some(p) = &paused_item {
         owned.push(Box::new(p.clone()));
     }
+    for item in &snooze_items {
+        owned.push(Box::new(item.clone()));
+    }
     for item in &service_items {
         owned.push(Box::new(item.clone()));
     }
@@ -252,30 +303,25 @@ fn build_menu<R: Runtime>(
     owned.push(Box::new(MenuItem::with_id(
         app,
         ID_OPEN,
-        "Open history…",
+        t.menu_open,
         true,
         None::<&str>,
     )?));
     owned.push(Box::new(MenuItem::with_id(
         app,
         ID_REFRESH,
-        "Refresh now",
+        t.menu_refresh,
         true,
         None::<&str>,
     )?));
-    let pause_1h = MenuItem::with_id(app, ID_PAUSE_1H, "For 1 hour", true, None::<&str>)?;
-    let pause_8h = MenuItem::with_id(app, ID_PAUSE_8H, "For 8 hours", true, None::<&str>)?;
-    let pause_tomorrow = MenuItem::with_id(
-        app,
-        ID_PAUSE_TOMORROW,
-        "Until tomorrow (08:00)",
-        true,
-        None::<&str>,
-    )?;
+    let pause_1h = MenuItem::with_id(app, ID_PAUSE_1H, t.menu_1h, true, None::<&str>)?;
+    let pause_8h = MenuItem::with_id(app, ID_PAUSE_8H, t.menu_8h, true, None::<&str>)?;
+    let pause_tomorrow =
+        MenuItem::with_id(app, ID_PAUSE_TOMORROW, t.menu_tomorrow, true, None::<&str>)?;
     owned.push(Box::new(Submenu::with_id_and_items(
         app,
         "pause",
-        "Pause notifications",
+        t.menu_pause,
         true,
         &[&pause_1h, &pause_8h, &pause_tomorrow, &resume],
     )?));
@@ -284,16 +330,17 @@ fn build_menu<R: Runtime>(
     owned.push(Box::new(MenuItem::with_id(
         app,
         ID_QUIT,
-        "Quit",
+        t.menu_quit,
         true,
         None::<&str>,
     )?));
     let refs: Vec<&dyn IsMenuItem<R>> = owned.iter().map(|b| b.as_ref()).collect();
     let menu = Menu::with_items(app, &refs)?;
     let live = LiveMenu {
-        shape: shape(snapshot, paused.is_some()),
+        shape: shape(snapshot, &holds, lang),
         headline: headline_item,
         paused: paused_item,
+        snoozes: snooze_items,
         services: service_items,
         resume,
         autostart,
@@ -309,10 +356,10 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         ID_REFRESH => {
             let _ = state.commands.send(Command::Refresh);
         }
-        ID_PAUSE_1H => set_pause(app, Some(now + chrono::Duration::hours(1))),
-        ID_PAUSE_8H => set_pause(app, Some(now + chrono::Duration::hours(8))),
-        ID_PAUSE_TOMORROW => set_pause(app, Some(tomorrow_morning(Local::now()))),
-        ID_RESUME => set_pause(app, None),
+        ID_PAUSE_1H => crate::holds::pause(app, Some(now + chrono::Duration::hours(1))),
+        ID_PAUSE_8H => crate::holds::pause(app, Some(now + chrono::Duration::hours(8))),
+        ID_PAUSE_TOMORROW => crate::holds::pause(app, Some(tomorrow_morning(Local::now()))),
+        ID_RESUME => crate::holds::pause(app, None),
         ID_AUTOSTART => {
             let al = app.autolaunch();
             let result = if al.is_enabled().unwrap_or(false) {
@@ -333,42 +380,16 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     }
 }
 
-fn set_pause<R: Runtime>(app: &AppHandle<R>, until: Option<DateTime<Utc>>) {
-    *lock(&app.state::<AppState>().paused_until) = until;
-    refresh(app);
-}
-
-/// Tomorrow at 08:00 local time (falls back to +24 h around DST gaps).
-pub fn tomorrow_morning<Tz: TimeZone>(now: DateTime<Tz>) -> DateTime<Utc> {
-    let fallback = now.with_timezone(&Utc) + chrono::Duration::hours(24);
-    now.date_naive()
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(8, 0, 0))
-        .and_then(|t| now.timezone().from_local_datetime(&t).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(fallback)
-}
-
 /// When Vigie last heard from any page.
 fn last_checked(snapshot: &Snapshot) -> Option<DateTime<Utc>> {
     snapshot.services.iter().filter_map(|s| s.checked_at).max()
 }
 
-fn freshness(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+fn freshness(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
+    let t = lang.texts();
     match last_checked(snapshot) {
-        Some(t) => format!("checked {}", ago(t, now)),
-        None => "not checked yet".into(),
-    }
-}
-
-/// "12 min", "3 h", "2 days".
-pub fn span(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let s = (now - since).num_seconds().max(0);
-    match s {
-        0..=89 => "1 min".into(),
-        90..=5399 => format!("{} min", (s + 30) / 60),
-        5400..=129_599 => format!("{} h", (s + 1800) / 3600),
-        _ => format!("{} days", (s + 43_200) / 86_400),
+        Some(then) => fill(t.checked, &[("ago", &lang.ago(then, now))]),
+        None => t.not_checked.into(),
     }
 }
 
@@ -384,42 +405,53 @@ fn problems(snapshot: &Snapshot) -> Vec<&ServiceState> {
 }
 
 /// First menu line: overall + freshness.
-pub fn headline(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+pub fn headline(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
+    let t = lang.texts();
     let what = if !snapshot.online {
-        "offline, showing the last known state".to_string()
+        t.offline_headline
     } else {
         match snapshot.overall {
-            Severity::Operational => "all operational".to_string(),
-            Severity::Unknown if snapshot.services.is_empty() => "no service watched".to_string(),
-            Severity::Unknown => "status unavailable".to_string(),
-            s => s.label().to_string(),
+            Severity::Operational => t.all_operational,
+            Severity::Unknown if snapshot.services.is_empty() => t.no_service,
+            Severity::Unknown => t.status_unavailable,
+            s => lang.severity(s),
         }
     };
-    format!("Vigie: {what} · {}", freshness(snapshot, now))
+    let fresh = freshness(snapshot, now, lang);
+    fill(t.headline, &[("what", what), ("fresh", &fresh)])
 }
 
 /// Tooltip: the worst problems and for how long, then freshness.
-pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
+pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
+    let t = lang.texts();
     let mut parts: Vec<String> = Vec::new();
     if !snapshot.online {
-        parts.push("Offline: showing the last known state".into());
+        parts.push(t.offline_tooltip.into());
     }
     let probs = problems(snapshot);
     for s in probs.iter().take(3) {
+        let status = lang.severity(s.status);
         parts.push(match s.since {
-            Some(t) => format!("{}: {} for {}", s.name, s.status.label(), span(t, now)),
-            None => format!("{}: {}", s.name, s.status.label()),
+            Some(since) => fill(
+                t.problem_for,
+                &[
+                    ("name", &s.name),
+                    ("status", status),
+                    ("span", &lang.span(since, now)),
+                ],
+            ),
+            None => lang.about(&s.name, status),
         });
     }
     if probs.len() > 3 {
-        parts.push(format!("{} more", probs.len() - 3));
+        parts.push(fill(t.more, &[("n", &(probs.len() - 3).to_string())]));
     }
     if probs.is_empty() && snapshot.online {
         let reachable = snapshot.services.iter().filter(|s| s.reachable).count();
         parts.push(match snapshot.overall {
             Severity::Operational if reachable == snapshot.services.len() => match reachable {
-                1 => "The watched service is operational".to_string(),
-                n => format!("All {n} services operational"),
+                1 => t.one_operational.to_string(),
+                n => fill(t.all_n_operational, &[("n", &n.to_string())]),
             },
             Severity::Operational | Severity::Maintenance => {
                 let m: Vec<&str> = snapshot
@@ -429,21 +461,21 @@ pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>) -> String {
                     .map(|s| s.name.as_str())
                     .collect();
                 if m.is_empty() {
-                    "No problem reported".into()
+                    t.no_problem.into()
                 } else {
-                    format!("Maintenance: {}", m.join(", "))
+                    fill(t.maintenance_list, &[("names", &m.join(", "))])
                 }
             }
-            _ if snapshot.services.is_empty() => "No service watched".into(),
-            _ => "Status unavailable".into(),
+            _ if snapshot.services.is_empty() => t.no_service_tip.into(),
+            _ => t.status_unavailable_tip.into(),
         });
     }
     let unavailable = snapshot.services.iter().filter(|s| !s.reachable).count();
     if snapshot.online && unavailable > 0 {
-        parts.push(format!("{unavailable} page(s) unavailable"));
+        parts.push(lang.count(unavailable, t.pages_unavailable));
     }
-    parts.push(freshness(snapshot, now));
-    format!("Vigie — {}", parts.join(" · "))
+    parts.push(freshness(snapshot, now, lang));
+    fill(t.tooltip, &[("parts", &parts.join(" · "))])
 }
 
 /// What the core's `ReadError::Config` puts in a service's error: the page was read, the config is
@@ -460,37 +492,39 @@ fn misconfigured(s: &ServiceState) -> Option<&str> {
 
 /// One disabled menu line per service: shape symbol, name, status, and page-wide notices (which
 /// never colour the service, so they are said in words).
-pub fn service_line(s: &ServiceState) -> String {
+pub fn service_line(s: &ServiceState, lang: Lang) -> String {
+    let t = lang.texts();
     if let Some(why) = misconfigured(s).filter(|_| s.status == Severity::Unknown) {
+        let why = vigie_core::policy::truncate(why, 80);
         return format!(
-            "{} {} — misconfigured: {}",
+            "{} {} — {}",
             IconState::Unknown.symbol(),
             s.name,
-            vigie_core::policy::truncate(why, 80)
+            fill(t.misconfigured, &[("why", &why)])
         );
     }
     if !s.reachable {
         let last = match s.status {
             Severity::Unknown => String::new(),
-            st => format!(" (last known: {})", st.label()),
+            st => fill(t.last_known, &[("status", lang.severity(st))]),
         };
         return format!(
-            "{} {} — unavailable{last}{}",
+            "{} {} — {}{last}{}",
             IconState::Unknown.symbol(),
             s.name,
+            t.unavailable,
             side_notes(s)
         );
     }
     let sym = IconState::for_overall(s.status, true).symbol();
     let notices = match s.notices.len() {
         0 => String::new(),
-        1 => " · page-wide notice".to_string(),
-        n => format!(" · {n} page-wide notices"),
+        n => lang.count(n, t.notices),
     };
     format!(
         "{sym} {} — {}{notices}{}",
         s.name,
-        s.status.label(),
+        lang.severity(s.status),
         side_notes(s)
     )
 }
@@ -521,6 +555,7 @@ fn side_notes(s: &ServiceState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use vigie_core::Kind;
 
     fn t(min_ago: i64) -> DateTime<Utc> {
@@ -566,16 +601,19 @@ mod tests {
             ],
         );
         assert_eq!(
-            tooltip(&s, now()),
-            "Vigie — ChatGPT: major outage for 12 min · 1 page(s) unavailable · checked just now"
+            tooltip(&s, now(), Lang::En),
+            "Vigie — ChatGPT: major outage for 12 min · 1 page unavailable · checked just now"
         );
         assert_eq!(
-            headline(&s, now()),
+            headline(&s, now(), Lang::En),
             "Vigie: major outage · checked just now"
         );
-        assert_eq!(service_line(&s.services[0]), "✖ ChatGPT — major outage");
         assert_eq!(
-            service_line(&s.services[2]),
+            service_line(&s.services[0], Lang::En),
+            "✖ ChatGPT — major outage"
+        );
+        assert_eq!(
+            service_line(&s.services[2], Lang::En),
             "⊘ Sora — unavailable (last known: degraded)"
         );
 
@@ -583,7 +621,7 @@ mod tests {
             online: false,
             ..s.clone()
         };
-        assert!(tooltip(&off, now()).starts_with("Vigie — Offline"));
+        assert!(tooltip(&off, now(), Lang::En).starts_with("Vigie — Offline"));
         assert_eq!(icon_state(&off), IconState::Unknown);
 
         let ok = Snapshot::new(
@@ -592,7 +630,7 @@ mod tests {
             vec![svc("Claude", Severity::Operational, true, None)],
         );
         assert_eq!(
-            tooltip(&ok, now()),
+            tooltip(&ok, now(), Lang::En),
             "Vigie — The watched service is operational · checked just now"
         );
     }
@@ -614,12 +652,12 @@ mod tests {
         let mut s = svc("GitHub Copilot", Severity::Operational, true, None);
         s.notices = vec![notice.clone()];
         assert_eq!(
-            service_line(&s),
+            service_line(&s, Lang::En),
             "● GitHub Copilot — operational · page-wide notice"
         );
         s.notices.push(notice);
         assert_eq!(
-            service_line(&s),
+            service_line(&s, Lang::En),
             "● GitHub Copilot — operational · 2 page-wide notices"
         );
 
@@ -632,12 +670,12 @@ mod tests {
                 .into(),
         );
         assert_eq!(
-            service_line(&bad),
+            service_line(&bad, Lang::En),
             "⊘ GitHub — misconfigured: components = [\"typo\"] matches none of the page's 11 components"
         );
         // Any other error keeps the usual words.
         bad.error = Some("http://127.0.0.1:1/: HTTP 503".into());
-        assert_eq!(service_line(&bad), "⊘ GitHub — unavailable");
+        assert_eq!(service_line(&bad, Lang::En), "⊘ GitHub — unavailable");
     }
 
     #[test]
@@ -649,7 +687,7 @@ mod tests {
             status: Severity::PartialOutage,
         }];
         assert_eq!(
-            service_line(&s),
+            service_line(&s, Lang::En),
             "● Cursor — operational · may be affected: Claude API, partial outage"
         );
         s.upstream.clear();
@@ -664,23 +702,64 @@ mod tests {
             checked_at: None,
         });
         assert_eq!(
-            service_line(&s),
+            service_line(&s, Lang::En),
             "● Cursor — operational · ⚑ problems seen from here, not confirmed"
         );
     }
 
     #[test]
-    fn spans_and_tomorrow() {
-        assert_eq!(span(t(0), now()), "1 min");
-        assert_eq!(span(t(12), now()), "12 min");
-        assert_eq!(span(t(180), now()), "3 h");
-        assert_eq!(span(t(60 * 24 * 3), now()), "3 days");
-        let tm = tomorrow_morning(now());
-        assert_eq!(
-            tm,
-            Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0)
-                .single()
-                .unwrap_or_default()
+    fn french_words() {
+        let fr = Lang::Fr;
+        let mut s = Snapshot::new(
+            now(),
+            true,
+            vec![
+                svc("ChatGPT", Severity::MajorOutage, true, Some(12)),
+                svc("Claude", Severity::Operational, true, None),
+                svc("Sora", Severity::Degraded, false, None),
+                svc("Codex", Severity::Unknown, false, None),
+            ],
         );
+        assert_eq!(
+            tooltip(&s, now(), fr),
+            "Vigie — ChatGPT : panne majeure depuis 12 min · 2 pages indisponibles · vérifié à l’instant"
+        );
+        assert_eq!(
+            headline(&s, now(), fr),
+            "Vigie : panne majeure · vérifié à l’instant"
+        );
+        assert_eq!(
+            service_line(&s.services[0], fr),
+            "✖ ChatGPT — panne majeure"
+        );
+        assert_eq!(
+            service_line(&s.services[2], fr),
+            "⊘ Sora — indisponible (dernier état connu : dégradé)"
+        );
+        s.services.truncate(2);
+        s.services[0].status = Severity::Operational;
+        let ok = Snapshot::new(now(), true, s.services.clone());
+        assert_eq!(
+            tooltip(&ok, now(), fr),
+            "Vigie — Les 2 services sont opérationnels · vérifié à l’instant"
+        );
+    }
+
+    #[test]
+    fn pause_and_snooze_lines() {
+        let s = Snapshot::new(
+            now(),
+            true,
+            vec![svc("Claude", Severity::Operational, true, None)],
+        );
+        // Far enough to be another day in any time zone: a weekday and the time.
+        let until = now() + chrono::Duration::days(3);
+        let line = snooze_line(Lang::En, &s, "claude", until);
+        assert!(line.starts_with("Claude snoozed until "), "{line}");
+        let line = snooze_line(Lang::Fr, &s, "gone", until);
+        assert!(line.starts_with("gone en silence jusqu’à "), "{line}");
+        let line = paused_line(Lang::En, until);
+        assert!(line.starts_with("Paused until "), "{line}");
+        assert!(line.ends_with(&until.with_timezone(&Local).format("%H:%M").to_string()));
     }
 }

@@ -6,8 +6,9 @@
 //! history. A child process gives it all back when the window closes.
 //!
 //! The two talk over the child's stdin/stdout, one line per message: the tray sends each new
-//! snapshot as JSON (and `focus`); the window sends `refresh` and `reload` (settings were saved to
-//! the config file, which the tray then reads). When the tray quits, the child sees end of input
+//! snapshot as JSON (and `focus`); the window sends `refresh`, `reload` (settings were saved to
+//! the config file, which the tray then reads) and `holds` (a snooze was stored, which the tray
+//! then reads). When the tray quits, the child sees end of input
 //! and exits with it.
 //!
 //! Under WebDriver (`TAURI_WEBVIEW_AUTOMATION`, set by tauri-driver) the window stays in the tray
@@ -15,11 +16,13 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::mpsc::unbounded_channel;
 use vigie_core::config::{self, Config};
+use vigie_core::i18n::Lang;
 use vigie_core::poller::Command;
 use vigie_core::Snapshot;
 
@@ -27,6 +30,21 @@ use crate::{lock, AppState};
 
 /// The command-line switch of the window process.
 pub const ARG: &str = "--window";
+
+/// Set in the window process, whose state changes must be passed to the tray.
+static CHILD: AtomicBool = AtomicBool::new(false);
+
+/// Is this the window process (`vigie-app --window`)?
+pub fn is_child() -> bool {
+    CHILD.load(Ordering::Relaxed)
+}
+
+/// From the window process: one request line to the tray.
+pub fn tell_tray(word: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{word}");
+    let _ = out.flush();
+}
 
 /// Does this process host the window itself rather than a child?
 pub fn in_process() -> bool {
@@ -96,6 +114,7 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
                     let _ = state.commands.send(Command::Refresh);
                 }
                 "reload" => reload(&state),
+                "holds" => crate::holds::reload(&app),
                 _ => {}
             }
         }
@@ -125,6 +144,7 @@ fn reload(state: &AppState) {
     match config::load(&config::default_path()) {
         Ok(cfg) => {
             *lock(&state.notifications) = cfg.notifications.clone();
+            *lock(&state.lang) = Lang::resolve(cfg.language.as_deref());
             let _ = state.commands.send(Command::Reload(Box::new(cfg)));
         }
         // The window validates before writing, so this is a file edited by hand meanwhile.
@@ -134,6 +154,7 @@ fn reload(state: &AppState) {
 
 /// Entry point of `vigie-app --window`: the history window alone, fed by the tray over stdin.
 pub fn run_child() -> i32 {
+    CHILD.store(true, Ordering::Relaxed);
     let config_path = config::default_path();
     let cfg = config::load(&config_path).unwrap_or_else(|_| Config::default());
     let store_path = vigie_core::store::default_dir().join("vigie.db");
@@ -141,7 +162,8 @@ pub fn run_child() -> i32 {
     // would repeat its work (and could race it to move a damaged file aside).
     let initial = Snapshot::new(chrono::Utc::now(), true, Vec::new());
     let (commands_tx, mut commands_rx) = unbounded_channel();
-    let state = AppState::new(initial, commands_tx, cfg.notifications);
+    let lang = Lang::resolve(cfg.language.as_deref());
+    let state = AppState::new(initial, commands_tx, cfg.notifications, lang);
     let window_state = crate::commands::WindowState::new(config_path, store_path);
 
     let builder = tauri::Builder::default()
@@ -149,6 +171,7 @@ pub fn run_child() -> i32 {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .manage(window_state);
     let app = crate::with_commands(builder)
@@ -163,9 +186,7 @@ pub fn run_child() -> i32 {
                         Command::Reload(_) => "reload",
                         Command::Stop => continue,
                     };
-                    let mut out = std::io::stdout().lock();
-                    let _ = writeln!(out, "{word}");
-                    let _ = out.flush();
+                    tell_tray(word);
                 }
             });
             // Snapshots from the tray; end of input = the tray is gone, so go too.

@@ -16,6 +16,9 @@ GREY=8A8F98
 # Exact notification summaries produced by crates/vigie-core/src/policy.rs for service "GitHub".
 SUMMARY_MAJOR="GitHub: major outage"
 SUMMARY_RECOVERED="GitHub: recovered"
+# The same in French (crates/vigie-core/src/i18n.rs): a space before the colon.
+SUMMARY_MAJOR_FR="GitHub : panne majeure"
+SUMMARY_RECOVERED_FR="GitHub : rétabli"
 
 PIDS=()     # background processes this scenario started, ended on exit
 ON_EXIT=()  # functions run first on exit, last added first
@@ -130,9 +133,10 @@ wait_log() {
 }
 
 # `env` execs the app, so $! is the app's own pid (its WebKit children hang under it).
+# start_app [VAR=VALUE...]: extra environment, e.g. a locale.
 start_app() {
   app_env
-  env "${APP_ENV[@]}" "$BIN_DIR/vigie-app" >>"$WORK/app.out" 2>>"$WORK/app.err" &
+  env "${APP_ENV[@]}" "$@" "$BIN_DIR/vigie-app" >>"$WORK/app.out" 2>>"$WORK/app.err" &
   APP_PID=$!
   PIDS+=("$APP_PID")
 }

@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
-SCENARIOS=(pixels notifications window webdriver)
+SCENARIOS=(pixels notifications french window webdriver)
 # Whole-scenario budget, X server and bus start-up included; each step has its own shorter one.
 SCENARIO_TIMEOUT=${VIGIE_E2E_TIMEOUT:-180}
 
@@ -109,6 +109,41 @@ scenario_notifications() {
   wait_polls 3
   expect_notices "$SUMMARY_MAJOR" "$SUMMARY_RECOVERED"
   step "no notification while paused"
+}
+
+# French everywhere from the locale variables alone (no fr_FR locale need be installed), and a
+# pause that survives a restart: it is stored, so the restarted app tells nothing until it ends.
+FRENCH=(LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8)
+scenario_french() {
+  local major="$WORK/major.json"
+  write_major "$major"
+  serve "$OPERATIONAL"
+  start_app "${FRENCH[@]}"
+  poll 20 "the tray icon" has_icon
+  wait_color "$GREEN" 15 green
+  wait_polls 2
+
+  serve "$major"
+  wait_color "$RED" 10 red
+  wait_notices 5 "$SUMMARY_MAJOR_FR"
+  wait_log 5 "$SUMMARY_MAJOR_FR"
+  serve "$OPERATIONAL"
+  wait_color "$GREEN" 10 green
+  wait_notices 5 "$SUMMARY_MAJOR_FR" "$SUMMARY_RECOVERED_FR"
+
+  # Pause from the tray menu (the same keys in French): Pause notifications → For 1 hour.
+  menu_pick Down Down Down Right Return
+  wait_log 5 "notifications paused until"
+  kill "$APP_PID"
+  wait_app_exit 10
+  start_app "${FRENCH[@]}"
+  poll 20 "the tray icon after the restart" has_icon
+  wait_color "$GREEN" 15 "green after the restart"
+  serve "$major"
+  wait_color "$RED" 10 red
+  wait_polls 3
+  expect_notices "$SUMMARY_MAJOR_FR" "$SUMMARY_RECOVERED_FR"
+  step "the stored pause held after the restart"
 }
 
 scenario_window() {
@@ -297,7 +332,7 @@ if [ $# -gt 0 ]; then
 fi
 for s in "${SCENARIOS[@]}"; do
   declare -F "scenario_$s" >/dev/null || {
-    echo "unknown scenario: $s (known: pixels notifications window webdriver)" >&2
+    echo "unknown scenario: $s (known: ${SCENARIOS[*]})" >&2
     exit 2
   }
 done

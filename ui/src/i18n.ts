@@ -145,6 +145,12 @@ const en = {
   "settings.openLog": "Open its folder",
   "settings.invalid": "The config file has problems; fix it first. Nothing was written.",
   "live.updated": "Updated {time}",
+  "snooze.label": "Notifications about {name}",
+  "snooze.hour": "Snooze 1 h",
+  "snooze.tomorrow": "Until tomorrow",
+  "snooze.help": "No notification about {name} for a while (until tomorrow means 08:00)",
+  "snooze.until": "Snoozed until {time}",
+  "snooze.end": "End snooze",
 } as const;
 
 export type Key = keyof typeof en;
@@ -290,6 +296,12 @@ const fr: Record<Key, string> = {
   "settings.openLog": "Ouvrir son dossier",
   "settings.invalid": "Le fichier de configuration a des problèmes ; corrigez-le d’abord. Rien n’a été écrit.",
   "live.updated": "Mis à jour {time}",
+  "snooze.label": "Notifications sur {name}",
+  "snooze.hour": "Silence 1 h",
+  "snooze.tomorrow": "Jusqu’à demain",
+  "snooze.help": "Aucune notification sur {name} pendant un moment (demain veut dire 08:00)",
+  "snooze.until": "En silence jusqu’à {time}",
+  "snooze.end": "Réactiver",
 };
 
 const MESSAGES: Record<Lang, Record<Key, string>> = { en, fr };

@@ -315,7 +315,7 @@ pub static EN: Texts = Texts {
     misconfigured: "misconfigured: {why}",
     unavailable: "unavailable",
     last_known: " (last known: {status})",
-    notices: (" · {n} page-wide notice", " · {n} page-wide notices"),
+    notices: (" · page-wide notice", " · {n} page-wide notices"),
     paused_until: "Paused until {when}",
     snoozed_until: "{name} snoozed until {when}",
     menu_open: "Open history…",
@@ -390,7 +390,7 @@ pub static FR: Texts = Texts {
     unavailable: "indisponible",
     last_known: " (dernier état connu : {status})",
     notices: (
-        " · {n} avis pour toute la page",
+        " · avis pour toute la page",
         " · {n} avis pour toute la page",
     ),
     paused_until: "En pause jusqu’à {when}",

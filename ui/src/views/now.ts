@@ -8,6 +8,7 @@ import { dateTime, relativeTime } from "../format";
 import { type Ctx, badge, extLink } from "../ctx";
 import { severityWord } from "../i18n";
 import { sortServices } from "../state";
+import { snoozeControls } from "./snooze";
 
 /** A relative time that the ticker keeps fresh (data-rel), with the absolute time as a tooltip. */
 export function rel(ctx: Ctx, iso: string, wrap: "now.since" | "now.checked" | null = null): HTMLElement {
@@ -161,6 +162,7 @@ function card(ctx: Ctx, s: ServiceState): HTMLElement {
       ? h("ul", { class: "notices", "aria-label": ctx.t("now.notices") }, s.notices.map((i) => notice(ctx, i)))
       : null,
     extLink(ctx, s.page_url, ctx.t("now.open")),
+    snoozeControls(ctx, s),
   );
 }
 

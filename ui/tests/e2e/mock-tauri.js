@@ -128,6 +128,9 @@
     ],
   };
 
+  // Pause and snoozes as the tray stores them (vigie_core::holds::Holds); Mistral snoozed for 2 h.
+  const holds = { paused_until: null, snoozed: { mistral: ago(-120) } };
+
   const callbacks = new Map();
   let nextId = 1;
   const listeners = [];
@@ -148,6 +151,8 @@
     add_service: (a) => { settings.services.push({ ...a.service, builtin: false, enabled: true }); return settings; },
     export_history: (a) => ({ file_name: `vigie-history.${a.format}`, mime: a.format === "csv" ? "text/csv" : "application/json", text: a.format === "csv" ? "service,id\n" + a.keys.map((k) => `${k.service},${k.id}`).join("\n") : JSON.stringify(a.keys), saved_to: null }),
     open_url: () => null,
+    get_holds: () => holds,
+    snooze: (a) => { if (!["hour", "tomorrow", "off"].includes(a.length)) throw `bad length ${a.length}`; if (a.length === "off") delete holds.snoozed[a.service]; else holds.snoozed[a.service] = ago(a.length === "hour" ? -60 : -60 * 20); return JSON.parse(JSON.stringify(holds)); },
     get_log_path: () => "/home/user/.local/state/vigie/vigie.log",
     open_log_folder: (a) => { if (Object.keys(a).length) throw "open_log_folder takes no argument"; return null; },
     "plugin:event|listen": (a) => { listeners.push(a); return nextId++; },

@@ -155,6 +155,27 @@ test("Now view: may be affected, problems seen from here with their own glyph, t
   await context.close();
 });
 
+test("Now view: snooze a service for 1 h or until tomorrow from its card, and end it", async () => {
+  const { context, page, errors } = await open();
+  const card = (name) => page.locator("article.card", { has: page.locator("h2", { hasText: new RegExp(`^${name}$`) }) });
+  // Stored snoozes are shown (Mistral, from the mock's holds); the others offer both lengths.
+  await card("Mistral").locator(".snooze", { hasText: "Snoozed until" }).waitFor();
+  assert.deepEqual(await card("Mistral").locator(".snooze button").allTextContents(), ["End snooze"]);
+  const claude = card("Claude").locator(".snooze");
+  assert.deepEqual(await claude.locator("button").allTextContents(), ["Snooze 1 h", "Until tomorrow"]);
+  await claude.locator("[data-snooze=tomorrow]").click();
+  await claude.locator("text=Snoozed until").waitFor();
+  const sent = (await page.evaluate(() => window.__calls)).filter((c) => c.cmd === "snooze");
+  assert.deepEqual(sent.map((c) => c.args), [{ service: "claude", length: "tomorrow" }]);
+  // Keyboard: the focus stays in the group, so Enter ends the snooze at once.
+  await page.keyboard.press("Enter");
+  await claude.locator("[data-snooze=hour]").waitFor();
+  const last = (await page.evaluate(() => window.__calls)).filter((c) => c.cmd === "snooze").pop();
+  assert.deepEqual(last.args, { service: "claude", length: "off" });
+  await assertClean(page, errors);
+  await context.close();
+});
+
 test("tabs are a keyboard tablist", async () => {
   const { context, page, errors } = await open();
   await page.locator("#tab-now").focus();
