@@ -283,7 +283,10 @@ fn entry(node: Node<'_, '_>) -> Entry {
         }
     }
 
-    let mut updates = statuspage_updates(&html, reference);
+    let mut updates = match dated_block_updates(&html) {
+        u if u.is_empty() => statuspage_updates(&html, reference),
+        u => u,
+    };
     let labelled = labelled_line(&plain, "status:").map(|w| word(&w));
     let severity_word = labelled_line(&plain, "severity:")
         .map(|w| w.to_ascii_lowercase())
@@ -461,6 +464,38 @@ fn list_items(html: &str) -> Vec<(String, String)> {
         if pos >= html.len() {
             break;
         }
+    }
+    out
+}
+
+/// xAI feed content: one `<div><p><strong>Wed, 07 Oct 2026 00:30:19 GMT</strong></p><h3>Resolved</h3>
+/// <p>text</p></div>` per update, newest first, with full dates. A block whose bold text is not a
+/// date is not one of these (Statuspage's bold text is the label).
+fn dated_block_updates(html: &str) -> Vec<IncidentUpdate> {
+    let mut out = Vec::new();
+    for block in html.split("<div>").skip(1) {
+        let block = block.split("</div>").next().unwrap_or(block);
+        let Some((date, rest)) = block
+            .split_once("<strong>")
+            .and_then(|(_, r)| r.split_once("</strong>"))
+        else {
+            continue;
+        };
+        let Some(at) = crate::time::parse(&text::html_to_text(date)) else {
+            continue;
+        };
+        let (label, body) = match rest
+            .split_once("<h3>")
+            .and_then(|(_, r)| r.split_once("</h3>"))
+        {
+            Some((label, body)) => (word(&text::html_to_text(label)), body),
+            None => ("update".to_string(), rest),
+        };
+        out.push(IncidentUpdate {
+            at: Some(at),
+            status: label,
+            text: text::tidy(&text::html_to_text(body)),
+        });
     }
     out
 }
@@ -799,6 +834,30 @@ mod tests {
             .find(|i| i.id == "INC72f6dd00")
             .expect("8 copies");
         assert!(big.components.len() > 1, "{:?}", big.components);
+        // Each update keeps its own time, so the time to resolve is real, not 0 min.
+        let grok = r
+            .past
+            .iter()
+            .find(|i| i.id == "ps_d022a635bce02f4a")
+            .expect("grok.com");
+        let t = |s: &str| crate::time::parse(s).expect("time");
+        assert_eq!(grok.started_at, Some(t("2026-10-07T00:24:33Z")));
+        assert_eq!(grok.resolved_at, Some(t("2026-10-07T00:30:19Z")));
+        let words: Vec<(&str, &str)> = grok
+            .updates
+            .iter()
+            .map(|u| (u.status.as_str(), u.text.as_str()))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                (
+                    "investigating",
+                    "We are investigating an outage on the web grok.com surface"
+                ),
+                ("resolved", "Issue has been resolved.")
+            ]
+        );
     }
 
     #[test]
