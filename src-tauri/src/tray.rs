@@ -513,7 +513,7 @@ pub fn service_line(s: &ServiceState, lang: Lang) -> String {
             IconState::Unknown.symbol(),
             s.name,
             t.unavailable,
-            side_notes(s)
+            side_notes(s, lang)
         );
     }
     let sym = IconState::for_overall(s.status, true).symbol();
@@ -525,29 +525,28 @@ pub fn service_line(s: &ServiceState, lang: Lang) -> String {
         "{sym} {} — {}{notices}{}",
         s.name,
         lang.severity(s.status),
-        side_notes(s)
+        side_notes(s, lang)
     )
 }
 
 /// What never changes a service's colour, said in words: the probe's problem (with its own glyph,
 /// ⚑) and the providers it is built on that have one.
-fn side_notes(s: &ServiceState) -> String {
+fn side_notes(s: &ServiceState, lang: Lang) -> String {
     use vigie_core::snapshot::ProbeProblem;
+    let t = lang.texts();
     let mut out = String::new();
     match s.probe.as_ref().and_then(|p| p.problem) {
-        Some(ProbeProblem::Unconfirmed) => {
-            out.push_str(" · ⚑ problems seen from here, not confirmed")
-        }
-        Some(ProbeProblem::Confirmed) => out.push_str(" · ⚑ problems seen from here, confirmed"),
+        Some(ProbeProblem::Unconfirmed) => out.push_str(&format!(" · ⚑ {}", t.seen_unconfirmed)),
+        Some(ProbeProblem::Confirmed) => out.push_str(&format!(" · ⚑ {}", t.seen_confirmed)),
         None => {}
     }
     if !s.upstream.is_empty() {
         let list: Vec<String> = s
             .upstream
             .iter()
-            .map(|u| format!("{}, {}", u.name, u.status.label()))
+            .map(|u| format!("{}, {}", u.name, lang.severity(u.status)))
             .collect();
-        out.push_str(&format!(" · may be affected: {}", list.join("; ")));
+        out.push_str(&fill(t.may_be_affected, &[("list", &list.join("; "))]));
     }
     out
 }
@@ -742,6 +741,16 @@ mod tests {
         assert_eq!(
             tooltip(&ok, now(), fr),
             "Vigie — Les 2 services sont opérationnels · vérifié à l’instant"
+        );
+        let mut cursor = svc("Cursor", Severity::Operational, true, None);
+        cursor.upstream = vec![vigie_core::snapshot::Upstream {
+            id: "claude-api".into(),
+            name: "Claude API".into(),
+            status: Severity::PartialOutage,
+        }];
+        assert_eq!(
+            service_line(&cursor, fr),
+            "● Cursor — opérationnel · peut être affecté : Claude API, panne partielle"
         );
     }
 

@@ -275,10 +275,7 @@ impl<'a> Round<'a> {
         let affected = affected(self.snapshot, down_ids);
         if !affected.is_empty() {
             let names = self.lang.join(&affected);
-            lines.push(match self.lang {
-                Lang::En => format!("May affect {names}."),
-                Lang::Fr => format!("Peut affecter {names}."),
-            });
+            lines.push(fill(self.lang.texts().may_affect, &[("names", &names)]));
         }
         if let Some(alt) = alternatives(self.snapshot, down_ids, self.lang) {
             lines.push(alt);
@@ -383,16 +380,9 @@ impl<'a> Round<'a> {
     fn seen_from_here(&self, e: &Event, name: &str, detail: &str) -> Notice {
         let official = state(self.snapshot, &e.service).map_or(Severity::Unknown, |s| s.status);
         let page = self.lang.severity(official);
-        let (what, body) = match self.lang {
-            Lang::En => (
-                "problems seen from here, not confirmed",
-                format!("{detail}; the status page says {page}."),
-            ),
-            Lang::Fr => (
-                "problèmes vus d’ici, non confirmés",
-                format!("{detail} ; la page de statut indique : {page}."),
-            ),
-        };
+        let t = self.lang.texts();
+        let what = t.seen_unconfirmed;
+        let body = fill(t.seen_body, &[("detail", detail), ("page", page)]);
         Notice {
             summary: self.lang.about(name, what),
             body,
