@@ -201,7 +201,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 print_snapshot(&report.snapshot);
             }
-            Ok(())
+            // The readings were shown, but not kept: say so and exit 1.
+            match report.store_error {
+                Some(e) => Err(rt(format!("the readings could not be stored: {e}"))),
+                None => Ok(()),
+            }
         }
         Cmd::Watch { json } => {
             let cfg = config::load(&cfg_path)?;

@@ -68,6 +68,9 @@ pub struct CycleReport {
     pub requests: usize,
     pub bytes: usize,
     pub not_modified: usize,
+    /// The store refused this cycle's writes (busy, disk full). The events are still here, so an
+    /// outage is still told; the writes are retried at the next cycle.
+    pub store_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -151,10 +154,9 @@ pub struct Engine {
     http_cache: HashMap<String, Option<Arc<CachedResponse>>>,
     /// When each service's state was last written, to skip writes that change nothing.
     persisted: HashMap<String, (ServiceState, DateTime<Utc>)>,
-    /// The last status written to the uptime history, per service.
-    recorded: HashMap<String, Severity>,
-    /// Gaps to record at the first cycle: (service, last looked at, status then).
-    pending_gaps: Vec<(String, DateTime<Utc>, Severity)>,
+    /// Times not watched, to close in the uptime history at the next write: (service, from when).
+    /// At start (since the last look of the previous run), after a suspend, on removal.
+    pending_gaps: Vec<(String, DateTime<Utc>)>,
     /// Open incident ids seen by this process, per service: one that vanishes was watched ending.
     watched_open: HashMap<String, HashSet<String>>,
     /// Per host: when it last answered at HTTP level, and when it last failed below it.
@@ -198,7 +200,6 @@ impl Engine {
             last_prune: None,
             http_cache: HashMap::new(),
             persisted: HashMap::new(),
-            recorded: HashMap::new(),
             pending_gaps: Vec::new(),
             watched_open: HashMap::new(),
             hosts: HashMap::new(),
@@ -207,17 +208,12 @@ impl Engine {
             last_look: None,
         };
         let states = e.store.states()?;
-        e.recorded = e.store.last_recorded()?;
         // The app was not running since each state was last written: that time is no data. The
         // recorded status is closed there, at the first cycle (never here: `vigie status` builds
         // an engine only to read, and must not write while the tray app runs).
         e.pending_gaps = states
             .iter()
-            .filter_map(|s| {
-                let last = *e.recorded.get(&s.id)?;
-                let at = s.checked_at.or(s.fetched_at)?;
-                (last != Severity::Unknown).then(|| (s.id.clone(), at, last))
-            })
+            .filter_map(|s| Some((s.id.clone(), s.checked_at.or(s.fetched_at)?)))
             .collect();
         for s in states {
             e.states
@@ -241,9 +237,12 @@ impl Engine {
     fn set_services(&mut self, specs: Vec<ServiceSpec>) {
         let keep: HashSet<&str> = specs.iter().map(|s| s.id.as_str()).collect();
         let old: Vec<String> = self.specs.iter().map(|s| s.id.clone()).collect();
+        let now = self.now();
         for id in old.iter().filter(|id| !keep.contains(id.as_str())) {
             self.tracker.forget(id);
             self.schedule.remove(id);
+            // No longer watched from now on: its uptime must not run on until it comes back.
+            self.pending_gaps.push((id.clone(), now));
         }
         for s in &specs {
             let changed = self
@@ -330,15 +329,19 @@ impl Engine {
     /// backward jump changes nothing. Returns whether a suspend was seen.
     pub fn check_suspend(&mut self) -> bool {
         let (wall, mono) = (self.now(), Instant::now());
-        let slept = self.last_look.is_some_and(|(w, m)| {
+        let slept_since = self.last_look.and_then(|(w, m)| {
             let wall_step = (wall - w).to_std().unwrap_or(Duration::ZERO);
-            wall_step > mono.duration_since(m) + SUSPEND_JUMP
+            (wall_step > mono.duration_since(m) + SUSPEND_JUMP).then_some(w)
         });
         self.last_look = Some((wall, mono));
-        if slept {
+        if let Some(since) = slept_since {
             self.make_all_due();
+            // Asleep is not watching: no service's status runs on across the night.
+            let ids: Vec<String> = self.specs.iter().map(|s| s.id.clone()).collect();
+            self.pending_gaps
+                .extend(ids.into_iter().map(|id| (id, since)));
         }
-        slept
+        slept_since.is_some()
     }
 
     /// Poll the services that are due (all of them when `force`).
@@ -384,7 +387,17 @@ impl Engine {
                 }
             }
         }
-        self.persist(plan, results, &writes, now)?;
+        let store_error = match self.persist(plan, results, &writes, now) {
+            Ok(()) => None,
+            Err(e) => {
+                // Rewrite these states next cycle; uptime and incidents are re-derived then.
+                for w in &writes {
+                    self.persisted.remove(&w.state.id);
+                }
+                tracing::error!("cannot write the cycle to the store: {e}");
+                Some(e.to_string())
+            }
+        };
         // Changes only (offline/online, a page's error): the log stays small over weeks.
         let errors = writes
             .iter()
@@ -401,6 +414,7 @@ impl Engine {
             requests,
             bytes,
             not_modified,
+            store_error,
         })
     }
 
@@ -849,13 +863,17 @@ impl Engine {
             .is_none_or(|t| now - t > chrono::Duration::days(1));
         let mut new_cache = Vec::new();
         let gaps = std::mem::take(&mut self.pending_gaps);
-        // Updated on a copy: a transaction that fails must leave memory as it leaves the file.
-        let mut recorded = self.recorded.clone();
         let watched_open = &self.watched_open;
+        // The last recorded status is read from the file, not remembered: `vigie check` may have
+        // written between two cycles of the tray app, and the file is what uptime reads.
         let written = self.store.transaction(|tx| {
-            for (id, at, from) in &gaps {
-                tx.add_change(id, *at, *from, Severity::Unknown)?;
-                recorded.insert(id.clone(), Severity::Unknown);
+            for (id, at) in &gaps {
+                // Only when that status still runs at `at` (nobody has looked since).
+                if let Some((last, since)) = tx.last_status(id)? {
+                    if last != Severity::Unknown && since <= *at {
+                        tx.add_change(id, *at, last, Severity::Unknown)?;
+                    }
+                }
             }
             for u in &plan.urls {
                 if let Some(Ok(r)) = results.get(u) {
@@ -887,10 +905,11 @@ impl Engine {
                 if w.persist {
                     tx.put_state(&w.state, now)?;
                 }
-                let last = recorded.get(id).copied().unwrap_or(Severity::Unknown);
+                let last = tx
+                    .last_status(id)?
+                    .map_or(Severity::Unknown, |(status, _)| status);
                 if w.record != last {
                     tx.add_change(id, now, last, w.record)?;
-                    recorded.insert(id.clone(), w.record);
                 }
                 for i in &w.incidents {
                     tx.upsert_incident(id, i, now)?;
@@ -907,7 +926,6 @@ impl Engine {
             self.pending_gaps = gaps;
             return Err(e.into());
         }
-        self.recorded = recorded;
         for (u, c) in new_cache {
             self.http_cache.insert(u, Some(Arc::new(c)));
         }
@@ -1282,6 +1300,11 @@ pub async fn run(
                     .is_err()
                 {
                     return;
+                }
+                if let Some(e) = r.store_error {
+                    if updates.send(Update::Error(e)).is_err() {
+                        return;
+                    }
                 }
             }
             Err(e) => {

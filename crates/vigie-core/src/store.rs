@@ -6,7 +6,7 @@
 //! WAL mode with `synchronous = NORMAL`: a crash may lose the last transaction but never corrupts the
 //! file. A file that is not a readable database is moved aside (never deleted) and a new one made.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
@@ -82,20 +82,13 @@ const MIGRATIONS: &[&str] = &[
     // 2: one update row per (incident, time, status, text) even without a time: NULL never
     // collides inside a UNIQUE key, so timeless updates were inserted again at every poll.
     // Also one incident row per incident: incident.io ids arrived bare (proxy) and as
-    // `https://status.example.com//incidents/<ULID>` (Atom); both become the bare id.
+    // `https://status.example.com//incidents/<ULID>` (Atom); both become the bare id, in Rust
+    // after this (`merge_feed_ids`), by the same rule the feed reader uses.
     "DELETE FROM incident_update WHERE rowid NOT IN (
         SELECT MIN(rowid) FROM incident_update
         GROUP BY service_id, incident_id, IFNULL(at, -1), status, body);
      CREATE UNIQUE INDEX incident_update_key
-        ON incident_update(service_id, incident_id, IFNULL(at, -1), status, body);
-     UPDATE OR IGNORE incident_update
-        SET incident_id = replace(incident_id, rtrim(incident_id, replace(incident_id, '/', '')), '')
-        WHERE incident_id LIKE 'http%/incidents/%';
-     DELETE FROM incident_update WHERE incident_id LIKE 'http%/incidents/%';
-     UPDATE OR IGNORE incident
-        SET incident_id = replace(incident_id, rtrim(incident_id, replace(incident_id, '/', '')), '')
-        WHERE incident_id LIKE 'http%/incidents/%';
-     DELETE FROM incident WHERE incident_id LIKE 'http%/incidents/%';",
+        ON incident_update(service_id, incident_id, IFNULL(at, -1), status, body);",
     // 3: the per-day roll-up of status changes (see `status_day` below), so that uptime and the
     // report read ~90 rows per service instead of every change; backfilled in Rust after this.
     "CREATE TABLE status_day (
@@ -112,6 +105,9 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (service_id, day)
      ) WITHOUT ROWID;",
 ];
+
+/// The schema version that makes ids one per incident: reaching it rewrites feed-URL ids.
+const ONE_ID_VERSION: usize = 2;
 
 /// The schema version that adds `status_day`: reaching it backfills the table from `status_change`.
 const ROLLUP_VERSION: usize = 3;
@@ -271,6 +267,9 @@ impl Store {
         let tx = conn.transaction().map_err(err)?;
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             tx.execute_batch(m).map_err(err)?;
+            if i + 1 == ONE_ID_VERSION {
+                merge_feed_ids(&tx).map_err(err)?;
+            }
             if i + 1 == ROLLUP_VERSION {
                 rebuild_rollup(&tx).map_err(err)?;
             }
@@ -465,27 +464,6 @@ impl Store {
         Ok(out)
     }
 
-    /// The last status recorded in the uptime history of every service.
-    pub fn last_recorded(&self) -> Result<HashMap<String, Severity>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT c.service_id, c.to_status FROM status_change c
-                 JOIN (SELECT service_id, MAX(id) AS id FROM status_change GROUP BY service_id) m
-                   ON m.id = c.id",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(e))?;
-        let mut out = HashMap::new();
-        for r in rows {
-            let (id, to) = r.map_err(|e| self.err(e))?;
-            out.insert(id, Severity::parse(&to).unwrap_or_default());
-        }
-        Ok(out)
-    }
-
     /// Per-day worst status and availability for the last `days` days (oldest first), today up to
     /// `now`. Days before the first observation have no data; time in `unknown` is not observed.
     /// Whole days come from the roll-up, today from its changes.
@@ -661,9 +639,18 @@ impl Store {
     pub fn prune(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let cut = ts(now - ChronoDuration::days(RETENTION_DAYS));
         self.transaction(|tx| {
-            let mut n = tx
-                .0
-                .execute("DELETE FROM status_change WHERE at < ?1", [cut])?;
+            // Each service keeps the last change before the cut: it says what was in force when
+            // the window opens (without it, a service that has not changed for 400 days would
+            // lose its whole uptime).
+            let mut n = tx.0.execute(
+                "DELETE FROM status_change WHERE at < ?1 AND id NOT IN (
+                    SELECT id FROM (
+                        SELECT id, ROW_NUMBER() OVER (
+                            PARTITION BY service_id ORDER BY at DESC, id DESC) AS rn
+                        FROM status_change WHERE at < ?1)
+                    WHERE rn = 1)",
+                [cut],
+            )?;
             prune_rollup(tx.0)?;
             n += tx.0.execute(
                 "DELETE FROM incident_update WHERE (service_id, incident_id) IN
@@ -892,6 +879,40 @@ fn rollup_change(
 
 /// After old changes were deleted: per service, rows before its first remaining change go, and
 /// that change's day is recomputed (what was in force before it is no longer known).
+/// Rows stored under a feed URL (`https://…/incidents/<id>`) move to the bare id the APIs use; where
+/// that id already has a row, the API's row is kept and the feed's copy goes.
+fn merge_feed_ids(c: &Connection) -> Result<(), rusqlite::Error> {
+    let ids: Vec<(String, String)> = {
+        let mut st = c.prepare(
+            "SELECT DISTINCT service_id, incident_id FROM incident WHERE incident_id LIKE 'http%'
+             UNION SELECT DISTINCT service_id, incident_id FROM incident_update
+                   WHERE incident_id LIKE 'http%'",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (service, old) in ids {
+        let new = crate::platform::feed::incident_id(&old, None);
+        if new == old {
+            continue;
+        }
+        for table in ["incident", "incident_update"] {
+            c.execute(
+                &format!(
+                    "UPDATE OR IGNORE {table} SET incident_id = ?3
+                     WHERE service_id = ?1 AND incident_id = ?2"
+                ),
+                params![service, old, new],
+            )?;
+            c.execute(
+                &format!("DELETE FROM {table} WHERE service_id = ?1 AND incident_id = ?2"),
+                params![service, old],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn prune_rollup(c: &Connection) -> Result<(), rusqlite::Error> {
     let firsts: Vec<(String, Option<i64>)> = {
         let mut st = c.prepare(
@@ -1072,7 +1093,8 @@ impl Tx<'_> {
                 kind = excluded.kind, title = excluded.title, status = excluded.status,
                 impact = CASE WHEN excluded.impact = 'operational' THEN incident.impact ELSE excluded.impact END,
                 started_at = COALESCE(excluded.started_at, incident.started_at),
-                resolved_at = COALESCE(excluded.resolved_at, incident.resolved_at),
+                resolved_at = CASE WHEN ?12 THEN NULL
+                                   ELSE COALESCE(excluded.resolved_at, incident.resolved_at) END,
                 url = COALESCE(excluded.url, incident.url),
                 components_json = CASE WHEN excluded.components_json = '[]' THEN incident.components_json
                                        ELSE excluded.components_json END,
@@ -1089,6 +1111,9 @@ impl Tx<'_> {
                 i.url,
                 comps,
                 ts(now),
+                // Listed open again (it had dropped off a listing, or ended unwatched and came
+                // back): it is open, whatever was concluded meanwhile.
+                !i.is_resolved(),
             ],
         )?;
         for u in &i.updates {
@@ -1115,6 +1140,22 @@ impl Tx<'_> {
             params![service, id, ts(at)],
         )?;
         Ok(())
+    }
+
+    /// The status in force last in the uptime history of a service, and since when.
+    pub fn last_status(
+        &self,
+        service: &str,
+    ) -> Result<Option<(Severity, DateTime<Utc>)>, rusqlite::Error> {
+        let row: Option<(String, i64)> = self
+            .0
+            .prepare_cached(
+                "SELECT to_status, at FROM status_change WHERE service_id = ?1
+                 ORDER BY at DESC, id DESC LIMIT 1",
+            )?
+            .query_row([service], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(row.and_then(|(s, at)| Some((Severity::parse(&s).unwrap_or_default(), from_ts(at)?))))
     }
 
     /// Close the stored open incidents of a service that its page no longer lists (`listed`: ids
@@ -1308,6 +1349,12 @@ mod tests {
                 "x",
                 t("2024-01-01T00:00:00Z"),
                 Severity::Unknown,
+                Severity::Degraded,
+            )?;
+            tx.add_change(
+                "x",
+                t("2024-03-01T00:00:00Z"),
+                Severity::Degraded,
                 Severity::Operational,
             )?;
             tx.add_change(
@@ -1315,13 +1362,30 @@ mod tests {
                 t("2026-08-01T00:00:00Z"),
                 Severity::Operational,
                 Severity::Degraded,
+            )?;
+            // A service that has been operational for longer than the retention window.
+            tx.add_change(
+                "quiet",
+                t("2024-02-01T00:00:00Z"),
+                Severity::Unknown,
+                Severity::Operational,
             )
         })
         .expect("w");
-        assert_eq!(s.prune(now).expect("prune"), 1);
-        assert_eq!(
-            s.changes("x", t("2000-01-01T00:00:00Z")).expect("q").len(),
-            1
+        assert_eq!(s.prune(now).expect("prune"), 1, "only the older 2024 row");
+        let kept: Vec<Severity> = s
+            .changes("x", t("2000-01-01T00:00:00Z"))
+            .expect("q")
+            .iter()
+            .map(|c| c.2)
+            .collect();
+        assert_eq!(kept, [Severity::Operational, Severity::Degraded]);
+        // The quiet service keeps its one change, so its recent days still read observed.
+        // (`now` is midnight: today has no time yet, so the two days before it are checked.)
+        let days = s.daily_availability("quiet", 3, now).expect("days");
+        assert!(
+            days[..2].iter().all(|d| d.availability == Some(1.0)),
+            "{days:?}"
         );
     }
 
@@ -1429,6 +1493,12 @@ mod tests {
                  INSERT INTO incident VALUES ('openai',
                     'https://status.openai.com//incidents/01K0XYZ', 'incident', 'Other',
                     'resolved', 'degraded', 100, 200, NULL, '[]', 100, 300);
+                 INSERT INTO incident VALUES ('openai',
+                    'https://status.openai.com/incidents/01K0TRAIL/', 'incident', 'Trailing',
+                    'resolved', 'degraded', 90, 200, NULL, '[]', 90, 300);
+                 INSERT INTO incident VALUES ('openai',
+                    'https://status.openai.com/incidents/01K0NEST/updates/2', 'incident', 'Nested',
+                    'resolved', 'degraded', 80, 200, NULL, '[]', 80, 300);
                  INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');
                  INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');
                  INSERT INTO incident_update VALUES ('openai', '01K0ABC', NULL, 'investigating', 'a');",
@@ -1438,7 +1508,17 @@ mod tests {
         let s = Store::open(&db).expect("migrates");
         let got = s.incidents(Some("openai"), None).expect("q");
         let ids: Vec<&str> = got.iter().map(|i| i.incident.id.as_str()).collect();
-        assert_eq!(ids, ["01K0ABC", "01K0XYZ"]);
+        // The feed reader's rule: a trailing slash is no part of the id; a longer path is not an
+        // incident id at all and stays as written.
+        assert_eq!(
+            ids,
+            [
+                "01K0ABC",
+                "01K0XYZ",
+                "01K0TRAIL",
+                "https://status.openai.com/incidents/01K0NEST/updates/2"
+            ]
+        );
         assert_eq!(got[0].incident.updates.len(), 1);
         assert_eq!(s.integrity_check().expect("ic"), "ok");
     }
@@ -1474,6 +1554,16 @@ mod tests {
         assert_eq!(by("unwatched").resolved_at, Some(seen));
         assert!(by("unwatched").is_resolved());
         assert_eq!(by("listed").resolved_at, None);
+        // Back on the page, still open: it is open again.
+        s.transaction(|tx| tx.upsert_incident("svc", &incident("unwatched", &[]), now))
+            .expect("w");
+        let again = s.incidents(Some("svc"), None).expect("q");
+        let back = again
+            .iter()
+            .find(|i| i.incident.id == "unwatched")
+            .expect("row");
+        assert_eq!(back.incident.resolved_at, None);
+        assert!(!back.incident.is_resolved());
     }
 
     /// Random histories (out-of-order writes, same-second ties, gaps, several services), checked
