@@ -123,10 +123,19 @@ pub fn notices(
     ctx: &Context,
     memory: &mut Memory,
 ) -> Vec<Notice> {
+    let round = Round::new(events, snapshot, cfg, ctx);
     if !cfg.enabled || ctx.paused() {
+        // Nothing is told, but a service back to operational has no told problem any more.
+        forget_recovered(events, memory);
         return Vec::new();
     }
-    let round = Round::new(events, snapshot, cfg, ctx);
+    // Recoveries of muted or snoozed services are not told either: forget their problems too.
+    let left_out: Vec<Event> = events
+        .iter()
+        .filter(|e| !round.events.iter().any(|r| std::ptr::eq(*r, *e)))
+        .cloned()
+        .collect();
+    forget_recovered(&left_out, memory);
     let (down, mut recovered) = round.status_moves(memory);
     let mut told: HashSet<&str> = HashSet::new();
     let mut out = round.problems(&down, memory, &mut told);
@@ -136,6 +145,19 @@ pub fn notices(
         out.extend(round.opt_in(&told));
     }
     out
+}
+
+/// Services back to operational are no longer "told down" (their problem is over).
+fn forget_recovered(events: &[Event], memory: &mut Memory) {
+    for e in events {
+        if let Change::StatusChanged {
+            to: Severity::Operational,
+            ..
+        } = e.change
+        {
+            memory.told_down.remove(&e.service);
+        }
+    }
 }
 
 /// A new status at or above the threshold: (to, from, event).
@@ -681,6 +703,68 @@ mod tests {
         // A problem that was never told has no recovery either.
         assert!(cycle(st("chatgpt", Operational, Degraded), Some(Degraded)).is_empty());
         assert!(cycle(st("chatgpt", Degraded, Operational), OK).is_empty());
+    }
+
+    #[test]
+    fn a_recovery_while_paused_or_muted_ends_the_told_problem() {
+        let cfg = Notifications {
+            threshold: PartialOutage,
+            ..Notifications::default()
+        };
+        let ctx = Context {
+            now: t0(),
+            ..Context::default()
+        };
+        let paused = Context {
+            paused_until: Some(t0() + Duration::hours(1)),
+            ..ctx.clone()
+        };
+        let muted = Notifications {
+            muted: vec!["chatgpt".into()],
+            ..cfg.clone()
+        };
+        for (why, quiet_cfg, quiet_ctx) in [("paused", &cfg, &paused), ("muted", &muted, &ctx)] {
+            let mut mem = Memory::default();
+            let mut cycle = |ev: Event, s: Option<Severity>, c: &Notifications, x: &Context| {
+                summaries(&super::notices(
+                    &[ev],
+                    &snap([s, OK, OK, OK, OK]),
+                    c,
+                    x,
+                    &mut mem,
+                ))
+            };
+            assert_eq!(
+                cycle(
+                    st("chatgpt", Operational, MajorOutage),
+                    Some(MajorOutage),
+                    &cfg,
+                    &ctx
+                )
+                .len(),
+                1
+            );
+            // It recovers while nothing is told.
+            assert!(cycle(
+                st("chatgpt", MajorOutage, Operational),
+                OK,
+                quiet_cfg,
+                quiet_ctx
+            )
+            .is_empty());
+            // Weeks later, a blip below the threshold: no recovery of a problem never told.
+            assert!(cycle(
+                st("chatgpt", Operational, Degraded),
+                Some(Degraded),
+                &cfg,
+                &ctx
+            )
+            .is_empty());
+            assert!(
+                cycle(st("chatgpt", Degraded, Operational), OK, &cfg, &ctx).is_empty(),
+                "{why}"
+            );
+        }
     }
 
     #[test]

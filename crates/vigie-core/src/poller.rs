@@ -1630,6 +1630,96 @@ mod tests {
         assert_eq!(ids, ["b"]);
     }
 
+    fn steps(e: &Engine, id: &str) -> Vec<(Severity, Severity)> {
+        e.store()
+            .changes(id, crate::time::parse("2000-01-01T00:00:00Z").expect("t"))
+            .expect("changes")
+            .into_iter()
+            .map(|c| (c.1, c.2))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_night_asleep_and_a_service_unticked_are_no_data() {
+        use Severity::{Operational as Op, Unknown as No};
+        let both = format!(
+            "catalog = []\n{}{}",
+            svc("a", "https://status.a.example"),
+            svc("b", "https://status.b.example")
+        );
+        let mut r = rig(&both);
+        let plan = r.engine.plan(true).expect("plan");
+        let fine = answer(&plan, |_| ok(CLAUDE));
+        r.engine.cycle_with(&plan, &fine).expect("cycle");
+        r.engine.check_suspend();
+        // The lid closes for 8 h: the wall clock jumps, monotonic time barely moves.
+        *r.wall.lock().expect("clock") += chrono::Duration::hours(8);
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert!(r.engine.check_suspend());
+        r.engine.cycle_with(&plan, &fine).expect("cycle");
+        assert_eq!(steps(&r.engine, "a"), [(No, Op), (Op, No), (No, Op)]);
+
+        // `b` is unticked, then ticked again a day later, with the same status.
+        r.engine
+            .reload(&config(&format!(
+                "catalog = []\n{}",
+                svc("a", "https://status.a.example")
+            )))
+            .expect("reload");
+        let only_a = r.engine.plan(true).expect("plan");
+        r.engine
+            .cycle_with(&only_a, &answer(&only_a, |_| ok(CLAUDE)))
+            .expect("cycle");
+        *r.wall.lock().expect("clock") += chrono::Duration::days(1);
+        r.engine.reload(&config(&both)).expect("reload");
+        r.engine.cycle_with(&plan, &fine).expect("cycle");
+        assert_eq!(
+            steps(&r.engine, "b"),
+            [(No, Op), (Op, No), (No, Op), (Op, No), (No, Op)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_keeps_the_cycles_events() {
+        let mut r = rig(&format!(
+            "catalog = []\n{}",
+            svc("a", "https://status.a.example")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        r.engine
+            .cycle_with(&plan, &answer(&plan, |_| ok(CLAUDE)))
+            .expect("cycle");
+        // Another process holds the write lock past the busy timeout.
+        let path = r.engine.store().path().to_path_buf();
+        let other = rusqlite::Connection::open(&path).expect("open");
+        other.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+        let report = r
+            .engine
+            .cycle_with(&plan, &answer(&plan, |_| ok(GITHUB)))
+            .expect("cycle");
+        assert!(report.store_error.is_some());
+        let told: Vec<String> = report
+            .events
+            .iter()
+            .map(|e| format!("{:?}", e.change))
+            .collect();
+        assert!(
+            told.iter().any(|c| c.contains("StatusChanged")),
+            "the outage is still told: {told:?}"
+        );
+        other.execute_batch("ROLLBACK").expect("unlock");
+        let report = r
+            .engine
+            .cycle_with(&plan, &answer(&plan, |_| ok(GITHUB)))
+            .expect("cycle");
+        assert!(report.store_error.is_none());
+        // The change missed by the failed write is in the file now.
+        assert_eq!(
+            steps(&r.engine, "a").last(),
+            Some(&(Severity::Operational, Severity::PartialOutage))
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn offline_retries_keep_the_public_floor_and_back_off() {
         let mut r = rig(&format!(

@@ -29,13 +29,17 @@ pub enum Period {
     Month(NaiveDate),
 }
 
+/// The longest period a report covers, in days (ten years; history is kept 400 days).
+pub const MAX_DAYS: u32 = 3660;
+
 impl Period {
-    /// `90d`, `4w`… as whole days (a part of a day counts as a day).
+    /// `90d`, `4w`… as whole days (a part of a day counts as a day), at most [`MAX_DAYS`]: the
+    /// store keeps 400 days, and a period is walked day by day.
     pub fn since(text: &str) -> Result<Period, PeriodError> {
         let d = crate::config::parse_duration(text)
             .filter(|d| !d.is_zero())
             .ok_or_else(|| PeriodError::Since(text.to_string()))?;
-        let days = d.as_secs().div_ceil(86_400).min(u64::from(u32::MAX));
+        let days = d.as_secs().div_ceil(86_400).min(u64::from(MAX_DAYS));
         Ok(Period::Days(days as u32))
     }
 
@@ -51,7 +55,10 @@ impl Period {
         let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
         match *self {
             Period::Days(n) => {
-                let first = now.date_naive() - chrono::Days::new(u64::from(n));
+                let first = now
+                    .date_naive()
+                    .checked_sub_days(chrono::Days::new(u64::from(n.min(MAX_DAYS))))
+                    .unwrap_or(NaiveDate::MIN);
                 (midnight(first), now)
             }
             Period::Month(first) => {
@@ -342,6 +349,10 @@ mod tests {
         assert_eq!(Period::since("36h"), Ok(Period::Days(2)));
         assert!(Period::since("soon").is_err());
         assert!(Period::since("0d").is_err());
+        // Absurd periods are bounded, never a panic nor a day-by-day walk over millennia.
+        assert_eq!(Period::since("99999999d"), Ok(Period::Days(MAX_DAYS)));
+        let (from, _) = Period::Days(u32::MAX).range(now);
+        assert!(from < now);
         assert_eq!(
             Period::Days(90).range(now),
             (t("2026-09-07T00:00:00Z"), now)

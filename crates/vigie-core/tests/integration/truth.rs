@@ -350,3 +350,30 @@ async fn an_engine_that_only_reads_writes_nothing() {
     drop(reader);
     assert_eq!(count(dir.path()), 1);
 }
+
+/// `vigie check` runs while the tray app watches the same file: the app's next write compares with
+/// what is in the file, so its uptime is not left on the check's reading.
+#[tokio::test]
+async fn a_check_beside_the_running_app_does_not_leave_its_uptime_stale() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/a/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    let cfg = config(&format!(
+        "catalog = []\ninterval = \"1s\"\n{}",
+        service("a", Kind::Statuspage, &format!("{}/a", server.url()), "")
+    ));
+    let mut app = engine(dir.path(), &cfg);
+    app.cycle(true).await.expect("cycle");
+    // A check catches a brief partial outage.
+    server.set("/a/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
+    engine(dir.path(), &cfg).cycle(true).await.expect("check");
+    server.set("/a/api/v2/summary.json", Route::json(fixture(CLAUDE)));
+    app.cycle(true).await.expect("cycle");
+    let last = app
+        .store()
+        .changes("a", Utc::now() - chrono::Duration::hours(1))
+        .expect("changes")
+        .last()
+        .map(|c| c.2);
+    assert_eq!(last, Some(Severity::Operational));
+}
