@@ -14,22 +14,9 @@ pub const SEP: u8 = 0xFF;
 
 pub fn spec(kind: Kind, components: Vec<String>) -> ServiceSpec {
     ServiceSpec {
-        id: "f".into(),
-        name: "F".into(),
-        kind,
-        url: "https://status.example.com".into(),
         components,
-        product: None,
-        locations: Vec::new(),
-        keywords: Vec::new(),
         page_id: Some("1".into()),
-        page_url: None,
-        enabled: true,
-        confirm: 1,
-        note: None,
-        built_on: Vec::new(),
-        probe: None,
-        suggested_probe: None,
+        ..ServiceSpec::new("f", "F", kind, "https://status.example.com")
     }
 }
 

@@ -12,28 +12,15 @@ use vigie_core::store::Store;
 use crate::commands::WindowState;
 use crate::{lock, AppState};
 
-/// Put stored holds into the state (at start, and when the window changed them).
-pub fn adopt(state: &AppState, holds: Holds) {
-    *lock(&state.paused_until) = holds.paused_until;
-    *lock(&state.snoozed) = holds.snoozed.into_iter().collect();
-}
-
 /// What holds now, from the state (ended ones left out).
 pub fn current(state: &AppState, now: DateTime<Utc>) -> Holds {
-    Holds {
-        paused_until: *lock(&state.paused_until),
-        snoozed: lock(&state.snoozed)
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
-    }
-    .active(now)
+    lock(&state.holds).clone().active(now)
 }
 
 /// Load the stored holds at start (a store that cannot be read holds nothing).
 pub fn load_at_start(state: &AppState, store: &Store) {
     match Holds::load(store, Utc::now()) {
-        Ok(h) => adopt(state, h),
+        Ok(h) => *lock(&state.holds) = h,
         Err(e) => tracing::warn!("cannot read the stored pause and snoozes: {e}"),
     }
 }
@@ -47,7 +34,7 @@ fn with_store<R: Runtime, T>(
 
 /// Pause notifications until `until` (`None` = resume), stored, and shown in the menu.
 pub fn pause<R: Runtime>(app: &AppHandle<R>, until: Option<DateTime<Utc>>) {
-    *lock(&app.state::<AppState>().paused_until) = until;
+    lock(&app.state::<AppState>().holds).paused_until = until;
     match until {
         Some(t) => tracing::info!("notifications paused until {t}"),
         None => tracing::info!("notifications resumed"),
@@ -77,16 +64,8 @@ pub fn snooze<R: Runtime>(
         services.join(", "),
         until.map_or("snooze ended".to_string(), |t| format!("snoozed until {t}"))
     );
-    let state = app.state::<AppState>();
     // The pause is the tray's: keep the one it knows.
-    let paused = *lock(&state.paused_until);
-    adopt(
-        &state,
-        Holds {
-            paused_until: paused,
-            ..holds.clone()
-        },
-    );
+    lock(&app.state::<AppState>().holds).snoozed = holds.snoozed.clone();
     if crate::window_process::is_child() {
         crate::window_process::tell_tray("holds");
     } else {
@@ -101,8 +80,7 @@ pub fn reload<R: Runtime>(app: &AppHandle<R>) {
         Holds::load(s, Utc::now()).map_err(|e| e.to_string())
     }) {
         Ok(h) => {
-            let state = app.state::<AppState>();
-            *lock(&state.snoozed) = h.snoozed.into_iter().collect();
+            lock(&app.state::<AppState>().holds).snoozed = h.snoozed;
             crate::tray::refresh(app);
         }
         Err(e) => tracing::warn!("cannot read the snoozes: {e}"),

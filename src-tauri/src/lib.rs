@@ -16,9 +16,9 @@ pub mod tray;
 pub mod window;
 pub mod window_process;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use vigie_core::holds::Holds;
 
 use chrono::{DateTime, Local, Utc};
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
@@ -38,9 +38,7 @@ pub struct AppState {
     /// Replaced when the window saves new settings.
     pub notifications: Mutex<Notifications>,
     /// "Pause notifications" and per-service snoozes (stored: see `holds`).
-    pub paused_until: Mutex<Option<DateTime<Utc>>>,
-    /// Service id → snoozed until.
-    pub snoozed: Mutex<HashMap<String, DateTime<Utc>>>,
+    pub holds: Mutex<Holds>,
     /// The language of the tray, the tooltip and the notifications (the config's, else the
     /// system locale's); replaced when the window saves settings.
     pub lang: Mutex<Lang>,
@@ -59,8 +57,7 @@ impl AppState {
             snapshot: Mutex::new(snapshot),
             commands,
             notifications: Mutex::new(notifications),
-            paused_until: Mutex::new(None),
-            snoozed: Mutex::new(HashMap::new()),
+            holds: Mutex::new(Holds::default()),
             lang: Mutex::new(lang),
             policy_memory: Mutex::new(policy::Memory::default()),
         }
@@ -74,8 +71,7 @@ impl AppState {
         policy::Context {
             now,
             local_offset_minutes: Local::now().offset().local_minus_utc() / 60,
-            paused_until: *lock(&self.paused_until),
-            snoozed: lock(&self.snoozed).clone(),
+            holds: lock(&self.holds).clone(),
             lang: *lock(&self.lang),
         }
     }

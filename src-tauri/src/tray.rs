@@ -478,15 +478,11 @@ pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
     fill(t.tooltip, &[("parts", &parts.join(" · "))])
 }
 
-/// What the core's `ReadError::Config` puts in a service's error: the page was read, the config is
-/// wrong, so the line says "misconfigured" (and why), never "unavailable".
-const MISCONFIGURED: &str = "service is misconfigured: ";
-
-/// The short reason of a config error: `components = ["typo"] matches none of the page's 11
-/// components` (the list of real components that follows is for the window and `vigie check`).
+/// The short reason of a config error, so the line says "misconfigured" (and why), never
+/// "unavailable": `components = ["typo"] matches none of the page's 11 components` (the list of
+/// real components that follows is for the window and `vigie check`).
 fn misconfigured(s: &ServiceState) -> Option<&str> {
-    let e = s.error.as_deref()?;
-    let (_, why) = e.split_once(MISCONFIGURED)?;
+    let why = s.config_error.as_deref()?;
     Some(why.split_once(": ").map_or(why, |(short, _)| short))
 }
 
@@ -568,23 +564,16 @@ mod tests {
 
     fn svc(name: &str, status: Severity, reachable: bool, since: Option<i64>) -> ServiceState {
         ServiceState {
-            id: name.to_lowercase(),
-            name: name.into(),
-            kind: Kind::Statuspage,
-            page_url: String::new(),
             status,
             reachable,
-            stale: false,
-            error: None,
-            components: vec![],
-            incidents: vec![],
-            notices: vec![],
             since: since.map(t),
-            fetched_at: None,
             checked_at: Some(t(0)),
-            note: None,
-            upstream: vec![],
-            probe: None,
+            ..ServiceState::unread(&vigie_core::ServiceSpec::new(
+                name.to_lowercase(),
+                name,
+                Kind::Statuspage,
+                "",
+            ))
         }
     }
 
@@ -668,12 +657,18 @@ mod tests {
              Operations), …"
                 .into(),
         );
+        bad.config_error = bad
+            .error
+            .as_deref()
+            .and_then(vigie_core::platform::config_reason)
+            .map(str::to_string);
         assert_eq!(
             service_line(&bad, Lang::En),
             "⊘ GitHub — misconfigured: components = [\"typo\"] matches none of the page's 11 components"
         );
         // Any other error keeps the usual words.
         bad.error = Some("http://127.0.0.1:1/: HTTP 503".into());
+        bad.config_error = None;
         assert_eq!(service_line(&bad, Lang::En), "⊘ GitHub — unavailable");
     }
 

@@ -373,10 +373,6 @@ fn print_service(s: &ServiceState, now: chrono::DateTime<Utc>) {
     }
 }
 
-/// What the core's `ReadError::Config` puts in a service's error: the page was read, the config
-/// is wrong. Said as "misconfigured", never "unavailable", so nobody waits for the page to return.
-const MISCONFIGURED: &str = "service is misconfigured: ";
-
 /// Past this many, non-operational components are counted rather than listed (OpenAI's page can
 /// have twenty degraded at once).
 const MAX_COMPONENTS: usize = 12;
@@ -384,10 +380,9 @@ const MAX_COMPONENTS: usize = 12;
 /// The lines for one service: status, then its error, the components that are not operational
 /// (what still works is what is not listed), incidents, and page-wide notices.
 fn service_lines(s: &ServiceState, now: chrono::DateTime<Utc>) -> Vec<String> {
-    let misconfigured = s
-        .error
-        .as_deref()
-        .is_some_and(|e| e.contains(MISCONFIGURED));
+    // The page was read, the config is wrong: "misconfigured", never "unavailable", so nobody
+    // waits for the page to return.
+    let misconfigured = s.config_error.is_some();
     let word = if misconfigured && s.status == Severity::Unknown {
         "misconfigured"
     } else {
@@ -736,23 +731,14 @@ mod tests {
 
     fn state() -> ServiceState {
         ServiceState {
-            id: "github-copilot".into(),
-            name: "GitHub Copilot".into(),
-            kind: Kind::Statuspage,
-            page_url: "https://www.githubstatus.com".into(),
             status: Severity::Operational,
             reachable: true,
-            stale: false,
-            error: None,
-            components: vec![],
-            incidents: vec![],
-            notices: vec![],
-            since: None,
-            fetched_at: None,
-            checked_at: None,
-            note: None,
-            upstream: vec![],
-            probe: None,
+            ..ServiceState::unread(&vigie_core::ServiceSpec::new(
+                "github-copilot",
+                "GitHub Copilot",
+                Kind::Statuspage,
+                "https://www.githubstatus.com",
+            ))
         }
     }
 
@@ -871,11 +857,16 @@ mod tests {
         let mut s = state();
         s.status = Severity::Unknown;
         s.reachable = false;
-        s.error = Some(format!("http://x/api/v2/summary.json: {MISCONFIGURED}components = [\"typo\"] matches none of the page's 11 components"));
+        let why = "components = [\"typo\"] matches none of the page's 11 components";
+        s.error = Some(format!(
+            "http://x/api/v2/summary.json: service is misconfigured: {why}"
+        ));
+        s.config_error = Some(why.into());
         let lines = service_lines(&s, Utc::now());
         assert!(lines[0].ends_with("misconfigured"), "{lines:?}");
         assert!(lines[1].starts_with("    error: http://x/"), "{lines:?}");
         s.error = Some("http://x/: HTTP 503".into());
+        s.config_error = None;
         let lines = service_lines(&s, Utc::now());
         assert!(lines[0].ends_with("unavailable"), "{lines:?}");
         assert_eq!(lines[1], "    unavailable: http://x/: HTTP 503");

@@ -1193,24 +1193,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("config.toml");
         std::fs::write(&p, "# keep me\ninterval = \"2m\"\n").expect("write");
-        let spec = ServiceSpec {
-            id: "mine".into(),
-            name: "Mine".into(),
-            kind: Kind::Statuspage,
-            url: "https://status.example.com".into(),
-            components: vec![],
-            product: None,
-            locations: Vec::new(),
-            keywords: Vec::new(),
-            page_id: None,
-            page_url: None,
-            enabled: true,
-            confirm: 1,
-            note: None,
-            built_on: Vec::new(),
-            probe: None,
-            suggested_probe: None,
-        };
+        let spec = ServiceSpec::new(
+            "mine",
+            "Mine",
+            Kind::Statuspage,
+            "https://status.example.com",
+        );
         append_service(&p, &spec).expect("append");
         let text = std::fs::read_to_string(&p).expect("read");
         assert!(text.starts_with("# keep me\n"));

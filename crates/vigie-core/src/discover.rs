@@ -72,28 +72,15 @@ pub async fn discover(url: &str, timeout: Duration) -> Result<Discovered, Discov
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| "page".into());
-        let spec = ServiceSpec {
-            id: id_from_host(&host),
-            name: d
-                .name
+        let spec = ServiceSpec::new(
+            id_from_host(&host),
+            d.name
                 .clone()
                 .filter(|n| !n.trim().is_empty())
                 .unwrap_or(host),
-            kind: d.kind,
-            url: d.url.clone(),
-            components: Vec::new(),
-            product: None,
-            locations: Vec::new(),
-            keywords: Vec::new(),
-            page_id: None,
-            page_url: None,
-            enabled: true,
-            confirm: 1,
-            note: None,
-            built_on: Vec::new(),
-            probe: None,
-            suggested_probe: None,
-        };
+            d.kind,
+            d.url.clone(),
+        );
         let reading = read_once(&client, &spec, timeout).await.map_err(|error| {
             DiscoverError::Unreadable {
                 kind: d.kind,

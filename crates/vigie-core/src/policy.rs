@@ -19,12 +19,13 @@
 //! A status change *to* `maintenance` is left to the `MaintenanceStarted` event of the same cycle,
 //! so maintenance is told once; this is also why the threshold is never lower than `degraded`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Notifications;
+use crate::holds::Holds;
 use crate::i18n::{fill, Lang};
 use crate::model::{Incident, IncidentKind, Severity};
 use crate::platform::Kind;
@@ -69,21 +70,22 @@ pub struct Context {
     pub now: DateTime<Utc>,
     /// Local time = UTC + this many minutes (for quiet hours).
     pub local_offset_minutes: i32,
-    /// "Pause notifications" from the tray.
-    pub paused_until: Option<DateTime<Utc>>,
-    /// Service id → snoozed until.
-    pub snoozed: HashMap<String, DateTime<Utc>>,
+    /// "Pause notifications" and per-service snoozes (ended ones hold nothing).
+    pub holds: Holds,
     /// The language of the notices' words.
     pub lang: Lang,
 }
 
 impl Context {
     pub fn paused(&self) -> bool {
-        self.paused_until.is_some_and(|t| t > self.now)
+        self.holds.paused_until.is_some_and(|t| t > self.now)
     }
 
     fn snoozed(&self, service: &str) -> bool {
-        self.snoozed.get(service).is_some_and(|t| *t > self.now)
+        self.holds
+            .snoozed
+            .get(service)
+            .is_some_and(|t| *t > self.now)
     }
 
     /// Is `now` inside the local-time window `(start, end)` (minutes since midnight; may wrap)?
@@ -596,23 +598,14 @@ mod tests {
 
     fn svc(id: &str, name: &str, status: Severity, reachable: bool) -> ServiceState {
         ServiceState {
-            id: id.into(),
-            name: name.into(),
-            kind: Kind::Statuspage,
-            page_url: format!("https://{id}.example"),
             status,
             reachable,
-            stale: false,
-            error: None,
-            components: vec![],
-            incidents: vec![],
-            notices: vec![],
-            since: None,
-            fetched_at: None,
-            checked_at: None,
-            note: None,
-            upstream: Vec::new(),
-            probe: None,
+            ..ServiceState::unread(&crate::ServiceSpec::new(
+                id,
+                name,
+                Kind::Statuspage,
+                format!("https://{id}.example"),
+            ))
         }
     }
 
@@ -716,7 +709,10 @@ mod tests {
             ..Context::default()
         };
         let paused = Context {
-            paused_until: Some(t0() + Duration::hours(1)),
+            holds: Holds {
+                paused_until: Some(t0() + Duration::hours(1)),
+                ..Holds::default()
+            },
             ..ctx.clone()
         };
         let muted = Notifications {
@@ -1017,7 +1013,10 @@ mod tests {
                 snap([Some(MajorOutage), OK, OK, OK, OK]),
                 on.clone(),
                 Context {
-                    paused_until: Some(t0() + Duration::hours(1)),
+                    holds: Holds {
+                        paused_until: Some(t0() + Duration::hours(1)),
+                        ..Holds::default()
+                    },
                     ..ctx.clone()
                 },
                 &[],
@@ -1028,7 +1027,10 @@ mod tests {
                 snap([Some(MajorOutage), OK, OK, OK, OK]),
                 on.clone(),
                 Context {
-                    paused_until: Some(t0() - Duration::minutes(1)),
+                    holds: Holds {
+                        paused_until: Some(t0() - Duration::minutes(1)),
+                        ..Holds::default()
+                    },
                     ..ctx.clone()
                 },
                 &["ChatGPT: major outage [Critical]"],
@@ -1050,7 +1052,10 @@ mod tests {
                 snap([OK, OK, OK, OK, OK]),
                 on.clone(),
                 Context {
-                    snoozed: HashMap::from([("chatgpt".into(), t0() + Duration::hours(2))]),
+                    holds: Holds {
+                        snoozed: [("chatgpt".into(), t0() + Duration::hours(2))].into(),
+                        ..Holds::default()
+                    },
                     ..ctx.clone()
                 },
                 &[],
@@ -1061,7 +1066,10 @@ mod tests {
                 snap([Some(Degraded), OK, OK, OK, OK]),
                 on.clone(),
                 Context {
-                    snoozed: HashMap::from([("chatgpt".into(), t0())]),
+                    holds: Holds {
+                        snoozed: [("chatgpt".into(), t0())].into(),
+                        ..Holds::default()
+                    },
                     ..ctx.clone()
                 },
                 &["ChatGPT: degraded [Normal]"],

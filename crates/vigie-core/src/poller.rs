@@ -287,7 +287,7 @@ impl Engine {
                 self.states
                     .get(&s.id)
                     .cloned()
-                    .unwrap_or_else(|| blank_state(s))
+                    .unwrap_or_else(|| ServiceState::unread(s))
             })
             .collect();
         // Derived at each look, never stored: it follows the providers' current states.
@@ -1070,7 +1070,7 @@ fn next_state(
     online: bool,
     now: DateTime<Utc>,
 ) -> ServiceState {
-    let mut s = prev.cloned().unwrap_or_else(|| blank_state(spec));
+    let mut s = prev.cloned().unwrap_or_else(|| ServiceState::unread(spec));
     s.name = spec.name.clone();
     s.kind = spec.kind;
     s.page_url = spec.human_url().to_string();
@@ -1084,8 +1084,20 @@ fn next_state(
     match obs {
         Observation::Failed(e) => {
             s.reachable = false;
-            s.stale = s.fetched_at.is_some();
             s.error = Some(e.clone());
+            s.config_error = platform::config_reason(e).map(str::to_string);
+            if s.config_error.is_some() {
+                // The page was read and says nothing about the service as configured: no status
+                // of an earlier config is kept as if it still held.
+                s.status = Severity::Unknown;
+                s.since = None;
+                s.components.clear();
+                s.incidents.clear();
+                s.notices.clear();
+                s.stale = false;
+            } else {
+                s.stale = s.fetched_at.is_some();
+            }
         }
         Observation::Read(r) => {
             let status = confirmed.unwrap_or(r.status);
@@ -1120,6 +1132,7 @@ fn next_state(
             s.reachable = true;
             s.stale = false;
             s.error = None;
+            s.config_error = None;
             s.fetched_at = Some(now);
         }
     }
@@ -1140,28 +1153,6 @@ fn same_content(a: &ServiceState, b: &ServiceState) -> bool {
         ..s.clone()
     };
     strip(a) == strip(b)
-}
-
-fn blank_state(spec: &ServiceSpec) -> ServiceState {
-    ServiceState {
-        id: spec.id.clone(),
-        name: spec.name.clone(),
-        kind: spec.kind,
-        page_url: spec.human_url().to_string(),
-        status: Severity::Unknown,
-        reachable: false,
-        stale: false,
-        error: None,
-        components: Vec::new(),
-        incidents: Vec::new(),
-        notices: Vec::new(),
-        since: None,
-        fetched_at: None,
-        checked_at: None,
-        note: None,
-        upstream: Vec::new(),
-        probe: None,
-    }
 }
 
 /// POST an RPC endpoint with its page's public key: the known one first; when there is none or it

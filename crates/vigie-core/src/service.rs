@@ -62,6 +62,34 @@ fn one() -> u32 {
 }
 
 impl ServiceSpec {
+    /// A service with only what every service has; the rest at the config's defaults (whole page,
+    /// enabled, believed at the first reading). Fill in more with `..ServiceSpec::new(…)`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        kind: Kind,
+        url: impl Into<String>,
+    ) -> ServiceSpec {
+        ServiceSpec {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            url: url.into(),
+            components: Vec::new(),
+            product: None,
+            locations: Vec::new(),
+            keywords: Vec::new(),
+            page_id: None,
+            page_url: None,
+            enabled: yes(),
+            confirm: one(),
+            note: None,
+            built_on: Vec::new(),
+            probe: None,
+            suggested_probe: None,
+        }
+    }
+
     /// Where a person should look.
     pub fn human_url(&self) -> &str {
         self.page_url.as_deref().unwrap_or(&self.url)

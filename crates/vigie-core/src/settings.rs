@@ -455,22 +455,8 @@ pub fn add_service(path: &Path, new: &NewService) -> Result<Config, SaveError> {
         )));
     }
     let spec = ServiceSpec {
-        id: new.id.clone(),
-        name: new.name.clone(),
-        kind: new.kind,
-        url: new.url.clone(),
         components: new.components.clone(),
-        product: None,
-        locations: Vec::new(),
-        keywords: Vec::new(),
-        page_id: None,
-        page_url: None,
-        enabled: true,
-        confirm: 1,
-        note: None,
-        built_on: Vec::new(),
-        probe: None,
-        suggested_probe: None,
+        ..ServiceSpec::new(new.id.clone(), new.name.clone(), new.kind, new.url.clone())
     };
     config::append_service(path, &spec)?;
     Ok(config::load(path)?)

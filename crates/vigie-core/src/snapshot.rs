@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Component, Incident, Severity};
 use crate::platform::Kind;
+use crate::service::ServiceSpec;
 
 /// The last known state of one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +21,10 @@ pub struct ServiceState {
     /// The state shown is older than the last attempt (fetch failed, offline, backing off).
     pub stale: bool,
     pub error: Option<String>,
+    /// When `error` is a config error (a component filter that matches nothing), its reason: the
+    /// page was read, the config is wrong; say "misconfigured", never "unavailable".
+    #[serde(default)]
+    pub config_error: Option<String>,
     pub components: Vec<Component>,
     /// Active incidents and in-progress maintenances.
     pub incidents: Vec<Incident>,
@@ -124,6 +129,32 @@ pub struct Snapshot {
     /// Worst over reachable services; `unknown` when none is.
     pub overall: Severity,
     pub services: Vec<ServiceState>,
+}
+
+impl ServiceState {
+    /// A service never read yet: unknown, not reachable, nothing known.
+    pub fn unread(spec: &ServiceSpec) -> ServiceState {
+        ServiceState {
+            id: spec.id.clone(),
+            name: spec.name.clone(),
+            kind: spec.kind,
+            page_url: spec.human_url().to_string(),
+            status: Severity::Unknown,
+            reachable: false,
+            stale: false,
+            error: None,
+            config_error: None,
+            components: Vec::new(),
+            incidents: Vec::new(),
+            notices: Vec::new(),
+            since: None,
+            fetched_at: None,
+            checked_at: None,
+            note: None,
+            upstream: Vec::new(),
+            probe: None,
+        }
+    }
 }
 
 impl Snapshot {

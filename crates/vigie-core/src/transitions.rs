@@ -323,22 +323,8 @@ mod tests {
 
     fn spec(confirm: u32) -> ServiceSpec {
         ServiceSpec {
-            id: "svc".into(),
-            name: "Svc".into(),
-            kind: Kind::Statuspage,
-            url: "http://x".into(),
-            components: vec![],
-            product: None,
-            locations: Vec::new(),
-            keywords: Vec::new(),
-            page_id: None,
-            page_url: None,
-            enabled: true,
             confirm,
-            note: None,
-            built_on: Vec::new(),
-            probe: None,
-            suggested_probe: None,
+            ..ServiceSpec::new("svc", "Svc", Kind::Statuspage, "http://x")
         }
     }
 

@@ -17,7 +17,12 @@ reachable: boolean,
 /**
  * The state shown is older than the last attempt (fetch failed, offline, backing off).
  */
-stale: boolean, error: string | null, components: Array<Component>, 
+stale: boolean, error: string | null, 
+/**
+ * When `error` is a config error (a component filter that matches nothing), its reason: the
+ * page was read, the config is wrong; say "misconfigured", never "unavailable".
+ */
+config_error: string | null, components: Array<Component>, 
 /**
  * Active incidents and in-progress maintenances.
  */

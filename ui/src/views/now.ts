@@ -50,11 +50,9 @@ function incident(ctx: Ctx, i: Incident): HTMLElement {
   );
 }
 
-/** What the core's ReadError::Config puts in `error`: the page was read, the config is wrong. */
-const MISCONFIGURED = "service is misconfigured: ";
-
+/** The core says when `error` is a config error: the page was read, the config is wrong. */
 export function isMisconfigured(s: ServiceState): boolean {
-  return s.error?.includes(MISCONFIGURED) ?? false;
+  return s.config_error != null;
 }
 
 /** The watched components that are not operational: what is not listed still works. */

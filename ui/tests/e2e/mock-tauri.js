@@ -69,6 +69,7 @@
       id: "my-vendor", name: "My vendor", kind: "statuspage", page_url: "https://status.example.com", status: "unknown",
       reachable: false, stale: false, components: [], incidents: [], notices: [],
       error: 'https://status.example.com/api/v2/summary.json: service is misconfigured: components = ["typo"] matches none of the page\'s 11 components: "8l4ygp009s5s" (Git Operations), "brv1bkgrwx7q" (API Requests), …',
+      config_error: 'components = ["typo"] matches none of the page\'s 11 components: "8l4ygp009s5s" (Git Operations), "brv1bkgrwx7q" (API Requests), …',
       since: null, fetched_at: null, checked_at: ago(1),
     },
   ];

@@ -18,7 +18,7 @@ function ctx(lang: Lang, snapshot: Snapshot | null = null): Ctx {
 function svc(o: Partial<ServiceState>): ServiceState {
   return {
     id: "s", name: "S", kind: "statuspage", page_url: "https://status.example.com", status: "operational", reachable: true, stale: false,
-    error: null, components: [], incidents: [], notices: [], since: null, fetched_at: null, checked_at: "2026-09-16T09:59:00Z",
+    error: null, config_error: null, components: [], incidents: [], notices: [], since: null, fetched_at: null, checked_at: "2026-09-16T09:59:00Z",
     upstream: [], probe: null, ...o,
   };
 }
@@ -68,7 +68,7 @@ describe("Now view", () => {
 
   it("says a filter that matches nothing is a configuration problem, not an unreachable page", () => {
     const error = 'https://x/api/v2/summary.json: service is misconfigured: components = ["typo"] matches none of the page\'s 11 components: "8l4ygp009s5s" (Git Operations), …';
-    const bad = svc({ status: "unknown", reachable: false, error });
+    const bad = svc({ status: "unknown", reachable: false, error, config_error: 'components = ["typo"] matches none of the page\'s 11 components' });
     expect(isMisconfigured(bad)).toBe(true);
     expect(render("en", [bad]).querySelector(".error-text")?.textContent).toBe(`Configuration problem: ${error}`);
     expect(render("fr", [bad]).querySelector(".error-text")?.textContent).toBe(`Problème de configuration : ${error}`);

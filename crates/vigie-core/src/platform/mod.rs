@@ -99,8 +99,17 @@ pub enum ReadError {
     Shape(String),
     #[error("looks like an HTML page (a CDN challenge or a moved page), not the status data")]
     Html,
-    #[error("service is misconfigured: {0}")]
+    #[error("{}{}", CONFIG_PREFIX, .0)]
     Config(String),
+}
+
+/// What [`ReadError::Config`] puts before its reason.
+const CONFIG_PREFIX: &str = "service is misconfigured: ";
+
+/// The reason, when a service's error is a config error (the page was read; the service as
+/// configured cannot be read from it), not an unreachable page.
+pub fn config_reason(error: &str) -> Option<&str> {
+    error.split_once(CONFIG_PREFIX).map(|(_, why)| why)
 }
 
 /// A transport outcome for probes.
@@ -331,24 +340,7 @@ pub fn finish(spec: &ServiceSpec, mut reading: Reading) -> Result<Reading, ReadE
 /// The status `finish` gives a whole-page service of `kind` (parser unit tests).
 #[cfg(test)]
 pub(crate) fn rolled(kind: Kind, r: Reading) -> Severity {
-    let spec = ServiceSpec {
-        id: "t".into(),
-        name: "T".into(),
-        kind,
-        url: "https://status.example.com".into(),
-        components: Vec::new(),
-        product: None,
-        locations: Vec::new(),
-        keywords: Vec::new(),
-        page_id: None,
-        page_url: None,
-        enabled: true,
-        confirm: 1,
-        note: None,
-        built_on: Vec::new(),
-        probe: None,
-        suggested_probe: None,
-    };
+    let spec = ServiceSpec::new("t", "T", kind, "https://status.example.com");
     finish(&spec, r)
         .map(|r| r.status)
         .unwrap_or(Severity::Unknown)

@@ -77,24 +77,7 @@ async fn offline_for_many_cycles_raises_nothing_and_recovers_at_once() {
 
 #[test]
 fn gaps_and_clock_jumps_repeat_no_news() {
-    let spec = vigie_core::ServiceSpec {
-        id: "s".into(),
-        name: "S".into(),
-        kind: Kind::Statuspage,
-        url: "http://127.0.0.1:9".into(),
-        components: vec![],
-        product: None,
-        locations: Vec::new(),
-        keywords: Vec::new(),
-        page_id: None,
-        page_url: None,
-        enabled: true,
-        confirm: 1,
-        note: None,
-        built_on: Vec::new(),
-        probe: None,
-        suggested_probe: None,
-    };
+    let spec = vigie_core::ServiceSpec::new("s", "S", Kind::Statuspage, "http://127.0.0.1:9");
     let r = |s| {
         Observation::Read(Reading {
             status: s,

@@ -14,22 +14,10 @@ use crate::fixture;
 
 fn spec(kind: Kind) -> ServiceSpec {
     ServiceSpec {
-        id: "f".into(),
-        name: "F".into(),
-        kind,
-        url: "http://127.0.0.1:9".into(),
         components: vec!["c".into()],
         product: Some("Z0FZJAMvEB4j3NbCJs6B".into()),
-        locations: Vec::new(),
-        keywords: Vec::new(),
         page_id: Some("1".into()),
-        page_url: None,
-        enabled: true,
-        confirm: 1,
-        note: None,
-        built_on: Vec::new(),
-        probe: None,
-        suggested_probe: None,
+        ..ServiceSpec::new("f", "F", kind, "http://127.0.0.1:9")
     }
 }
 

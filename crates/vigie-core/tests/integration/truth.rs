@@ -377,3 +377,34 @@ async fn a_check_beside_the_running_app_does_not_leave_its_uptime_stale() {
         .map(|c| c.2);
     assert_eq!(last, Some(Severity::Operational));
 }
+
+/// A filter edited into a typo while the app runs: the old status is not kept as if it held.
+#[tokio::test]
+async fn a_filter_broken_while_running_drops_the_old_status() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    server.set("/g/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
+    let url = format!("{}/g", server.url());
+    let with = |filter: &str| {
+        config(&format!(
+            "catalog = []\ninterval = \"1s\"\n{}",
+            service(
+                "gh",
+                Kind::Statuspage,
+                &url,
+                &format!("components = [\"{filter}\"]")
+            )
+        ))
+    };
+    let mut e = engine(dir.path(), &with("Packages"));
+    let r = e.cycle(true).await.expect("cycle");
+    assert_eq!(r.snapshot.services[0].status, Severity::PartialOutage);
+    assert!(r.snapshot.services[0].config_error.is_none());
+    e.reload(&with("Pakages")).expect("reload");
+    let r = e.cycle(true).await.expect("cycle");
+    let s = &r.snapshot.services[0];
+    assert_eq!(s.status, Severity::Unknown);
+    assert!(s.components.is_empty() && s.incidents.is_empty());
+    let why = s.config_error.as_deref().expect("a config error");
+    assert!(why.starts_with("components = [\"Pakages\"]"), "{why}");
+}
