@@ -8,22 +8,23 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Local, Utc};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 use vigie_core::config::{self, Config};
 use vigie_core::holds::{Holds, SnoozeFor};
 use vigie_core::model::Component;
 use vigie_core::model::StoredIncident;
-use vigie_core::poller::Command;
 use vigie_core::settings::{
     self, Export, ExportFormat, IncidentKey, NewService, Preview, ServiceUptime, Settings,
 };
 use vigie_core::store::Store;
 use vigie_core::Snapshot;
 
-use crate::{lock, AppState};
+use vigie_shell::ipc::Request;
+use vigie_shell::lock;
+
+use crate::AppState;
 
 /// What the window's commands need besides [`AppState`].
 pub struct WindowState {
@@ -41,10 +42,7 @@ impl WindowState {
         }
     }
 
-    pub(crate) fn with_store<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, String>,
-    ) -> Result<T, String> {
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, String>) -> Result<T, String> {
         let mut guard = lock(&self.store);
         if guard.is_none() {
             let s = Store::open(&self.store_path).map_err(|e| e.to_string())?;
@@ -66,10 +64,7 @@ pub fn get_snapshot(state: State<'_, AppState>) -> Snapshot {
 /// Poll every service now.
 #[tauri::command]
 pub fn refresh(state: State<'_, AppState>) -> Result<(), String> {
-    state
-        .commands
-        .send(Command::Refresh)
-        .map_err(|_| "the poller has stopped".to_string())
+    state.ask(Request::Refresh)
 }
 
 /// Every stored incident with its updates, newest first (filtering is the window's job).
@@ -159,14 +154,12 @@ pub fn get_settings(win: State<'_, WindowState>) -> Result<Settings, String> {
     Ok(settings::settings_of(&load_config(&win)?, &win.config_path))
 }
 
-/// Apply the new config live: the poller reloads, the notification policy changes at once.
-fn apply(state: &AppState, cfg: Config) -> Result<(), String> {
-    *lock(&state.notifications) = cfg.notifications.clone();
-    *lock(&state.lang) = vigie_core::i18n::Lang::resolve(cfg.language.as_deref());
+/// Apply the saved config live: the tray reads the file again (poller, notification policy and
+/// language change at once).
+fn apply(state: &AppState) -> Result<(), String> {
     state
-        .commands
-        .send(Command::Reload(Box::new(cfg)))
-        .map_err(|_| "saved, but the poller has stopped".to_string())
+        .ask(Request::Reload)
+        .map_err(|e| format!("saved, but {e}: it applies at the next start"))
 }
 
 /// Write the edited settings (validated first, atomic, comments kept) and apply them.
@@ -178,7 +171,7 @@ pub fn save_settings(
 ) -> Result<Settings, String> {
     let cfg = settings::save(&win.config_path, &settings).map_err(|e| e.to_string())?;
     let out = settings::settings_of(&cfg, &win.config_path);
-    apply(&state, cfg)?;
+    apply(&state)?;
     Ok(out)
 }
 
@@ -238,21 +231,20 @@ pub fn add_service(
     }
     let cfg = settings::add_service(&win.config_path, &service).map_err(|e| e.to_string())?;
     let out = settings::settings_of(&cfg, &win.config_path);
-    apply(&state, cfg)?;
+    apply(&state)?;
     Ok(out)
 }
 
+/// Is launch at login on (an autostart entry that starts the tray)?
 #[tauri::command]
-pub fn get_autostart<R: Runtime>(app: AppHandle<R>) -> Result<bool, String> {
-    app.autolaunch().is_enabled().map_err(|e| e.to_string())
+pub fn get_autostart() -> Result<bool, String> {
+    vigie_shell::autostart::is_enabled().map_err(|e| e.to_string())
 }
 
+/// Turn launch at login on or off; the entry starts `vigie-tray`, never this window.
 #[tauri::command]
-pub fn set_autostart<R: Runtime>(app: AppHandle<R>, enabled: bool) -> Result<bool, String> {
-    let l = app.autolaunch();
-    let r = if enabled { l.enable() } else { l.disable() };
-    r.map_err(|e| e.to_string())?;
-    l.is_enabled().map_err(|e| e.to_string())
+pub fn set_autostart(enabled: bool) -> Result<bool, String> {
+    vigie_shell::autostart::set(enabled).map_err(|e| e.to_string())
 }
 
 /// Open an http(s) link in the system browser; anything else is refused. The check is here, not
@@ -294,14 +286,25 @@ pub fn get_holds(win: State<'_, WindowState>) -> Result<Holds, String> {
 
 /// Snooze a service's notifications for an hour or until tomorrow 08:00, or end its snooze.
 #[tauri::command]
-pub fn snooze<R: Runtime>(
-    app: AppHandle<R>,
+pub fn snooze(
     state: State<'_, AppState>,
+    win: State<'_, WindowState>,
     service: String,
     length: SnoozeFor,
 ) -> Result<Holds, String> {
     if !state.snapshot().services.iter().any(|s| s.id == service) {
         return Err(format!("no watched service {service:?}"));
     }
-    crate::holds::snooze(&app, &[service], length)
+    let now = Local::now();
+    let until = length.until(now);
+    let holds = win.with_store(|s| Holds::snooze(s, &service, until, now.with_timezone(&Utc)))?;
+    tracing::info!(
+        "{service} {}",
+        until.map_or("snooze ended".to_string(), |t| format!("snoozed until {t}"))
+    );
+    // The tray owns the notifications: it reads the stored snoozes back.
+    if let Err(e) = state.ask(Request::Holds) {
+        tracing::warn!("snooze stored, but {e}");
+    }
+    Ok(holds)
 }

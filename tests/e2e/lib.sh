@@ -8,7 +8,7 @@ FIXTURES="$ROOT/tests/fixtures/statuspage"
 OPERATIONAL="$FIXTURES/claude-summary-all-operational-6-components-2026-09-03.json"
 SUMMARY_PATH=/api/v2/summary.json
 
-# Centre-pixel colours of the tray icon (src-tauri/src/icon.rs: IconState::color).
+# Centre-pixel colours of the tray icon (crates/vigie-shell/src/icon.rs: IconState::color).
 GREEN=2EB85C
 RED=DC2626
 GREY=8A8F98
@@ -46,17 +46,26 @@ poll() {
 
 # --- session: tray host, notification monitor, fixture server -------------------------------
 
+# TRAY_HOST=xembed (default): trayer docks the icon as an XEmbed window. TRAY_HOST=sni: the only
+# host is tests/e2e/sni_watcher.py, a StatusNotifierWatcher on the session bus (no XEmbed tray).
 start_session() {
-  trayer --edge top --align right --widthtype request --height 32 --SetDockType true \
-    --transparent false --tint 0xffffff >"$WORK/trayer.log" 2>&1 &
-  PIDS+=($!)
+  if [ "${TRAY_HOST:-xembed}" = sni ]; then
+    mkdir -p "$WORK/sni"
+    /usr/bin/python3 "$ROOT/tests/e2e/sni_watcher.py" "$WORK/sni" >"$WORK/sni.out" 2>"$WORK/sni.err" &
+    PIDS+=($!)
+    poll 10 "the StatusNotifierWatcher to own its name" grep -q '^watching' "$WORK/sni.out"
+  else
+    trayer --edge top --align right --widthtype request --height 32 --SetDockType true \
+      --transparent false --tint 0xffffff >"$WORK/trayer.log" 2>&1 &
+    PIDS+=($!)
+    poll 10 "trayer to own the system tray" "$ROOT/tests/e2e/xhelper.py" tray-ready
+  fi
   # Notify calls show up here even with no notification server running.
   dbus-monitor --session "interface=org.freedesktop.Notifications,member=Notify" \
     >"$WORK/notify.log" 2>&1 &
   PIDS+=($!)
   "$BIN_DIR/vigie-fixture-server" --port 0 >"$WORK/fixture.out" 2>"$WORK/fixture.err" &
   PIDS+=($!)
-  poll 10 "trayer to own the system tray" "$ROOT/tests/e2e/xhelper.py" tray-ready
   poll 10 "dbus-monitor to start" grep -q NameAcquired "$WORK/notify.log"
   poll 10 "the fixture server to listen" grep -q '^listening on ' "$WORK/fixture.out"
   BASE=$(sed -n 's/^listening on //p' "$WORK/fixture.out" | head -n1)
@@ -132,11 +141,12 @@ wait_log() {
   step "log: $(grep -F -- "$2" "$WORK/$APP_LOG_REL" | tail -n1 | cut -c1-160)"
 }
 
-# `env` execs the app, so $! is the app's own pid (its WebKit children hang under it).
+# The always-on process: the tray. `env` execs it, so $! is its own pid (the history window,
+# vigie-app, is its child, and WebKit's processes are the window's children).
 # start_app [VAR=VALUE...]: extra environment, e.g. a locale.
 start_app() {
   app_env
-  env "${APP_ENV[@]}" "$@" "$BIN_DIR/vigie-app" >>"$WORK/app.out" 2>>"$WORK/app.err" &
+  env "${APP_ENV[@]}" "$@" "$BIN_DIR/vigie-tray" >>"$WORK/app.out" 2>>"$WORK/app.err" &
   APP_PID=$!
   PIDS+=("$APP_PID")
 }
@@ -191,9 +201,9 @@ open_menu() {
   xdotool mousemove "$x" "$y" click 1
   poll 5 "the tray menu to open" menu_is_open
 }
-# A GTK popup menu is an override-redirect window with the app's pid; the tray icon is the only
-# other visible window of the app when the history window is closed, so count popup windows.
-menu_is_open() { xdotool search --onlyvisible --classname '^vigie-app$' >/dev/null 2>&1; }
+# A GTK popup menu is a visible window of class vigie-tray (the tray icon's own window has the
+# class tray-icon).
+menu_is_open() { xdotool search --onlyvisible --classname '^vigie-tray$' >/dev/null 2>&1; }
 
 # menu_pick KEYS...: open the menu and press KEYS (e.g. Down Return), screenshot kept for review.
 menu_pick() {

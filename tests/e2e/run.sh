@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
-SCENARIOS=(pixels notifications french window webdriver)
+SCENARIOS=(pixels sni notifications french window webdriver)
 # Whole-scenario budget, X server and bus start-up included; each step has its own shorter one.
 SCENARIO_TIMEOUT=${VIGIE_E2E_TIMEOUT:-180}
 
@@ -29,7 +29,10 @@ scenario_pixels() {
   start_app
   poll 20 "the tray icon" has_icon
   # A launch leaves a trace in the XDG state dir, whatever the app's stderr is tied to.
-  wait_log 10 "started vigie-app "
+  wait_log 10 "started vigie-tray "
+  # The always-on process never loads WebKit (it is the window's, in another process).
+  ! grep -qi -e webkit -e javascriptcore "/proc/$APP_PID/maps" || fail "the tray process maps WebKit"
+  step "the tray process maps no WebKit library"
   log_has "config $WORK/config.toml, data $WORK/data" || fail "the start line does not name the config and data dir"
   wait_color "$GREEN" 15 green
   serve "$major"
@@ -63,6 +66,46 @@ scenario_pixels() {
 icon_has_color() {
   LAST_COLOR=$(icon_color)
   [ -n "$LAST_COLOR" ] && [ "$LAST_COLOR" != FFFFFF ]
+}
+
+# The StatusNotifierItem path (KDE Plasma, GNOME's AppIndicator extension, waybar): with a
+# watcher on the bus and no XEmbed tray (tests/e2e/sni_watcher.py, the only host), the tray
+# registers an item; the host reads the icon file the item names on each NewIcon, green → red →
+# green, and the menu's words over dbusmenu.
+scenario_sni() {
+  local major="$WORK/major.json"
+  write_major "$major"
+  serve "$OPERATIONAL"
+  start_app
+  poll 20 "the item to register with the watcher" sni_registered
+  [ "$(sni .title)" = Vigie ] || fail "the item's Title is \"$(sni .title)\", expected Vigie"
+  step "item $(sni '.registered[0]') registered: Title $(sni .title), Status $(sni .status)"
+  sni_wait_color "$GREEN" 15 green
+  poll 10 "the menu to list GitHub as operational" sni_has_label "● GitHub — operational"
+  step "menu over dbusmenu: $(jq -c '.labels[0:2]' "$WORK/sni/state.json")"
+  serve "$major"
+  sni_wait_color "$RED" 10 red
+  poll 10 "the menu to list GitHub's major outage" sni_has_label "✖ GitHub — major outage"
+  serve "$OPERATIONAL"
+  sni_wait_color "$GREEN" 10 "green again"
+  has_icon && fail "an XEmbed icon window exists, with no XEmbed host running"
+  step "no XEmbed icon: the item was the only tray path"
+}
+sni() { jq -r "$1 // empty" "$WORK/sni/state.json" 2>/dev/null; }
+sni_registered() { [ -n "$(sni '.registered[0]')" ]; }
+sni_has_label() { jq -e --arg l "$1" '.labels | index($l)' "$WORK/sni/state.json" >/dev/null 2>&1; }
+# The centre pixel of the last icon file the watcher copied on NewIcon (32 px: see tray.rs).
+sni_color_is() {
+  local f
+  f=$(sni '.icons[-1]')
+  [ -n "$f" ] || return 1
+  LAST_COLOR=$(/usr/bin/convert "$WORK/sni/$f" -crop 1x1+16+16 txt:- 2>/dev/null |
+    sed -n 's/.*#\([0-9A-Fa-f]\{6\}\).*/\1/p' | head -n1)
+  [ "$LAST_COLOR" = "$1" ]
+}
+sni_wait_color() {
+  poll "$2" "the item's icon to turn $3 (#$1)" sni_color_is "$1"
+  step "item icon is $3 ($(sni '.icons[-1]'), read on NewIcon)"
 }
 
 scenario_notifications() {
@@ -173,7 +216,7 @@ scenario_window() {
   # Single instance: a second launch hands over to the first and exits 0.
   local rc=0
   app_env
-  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-app" >>"$WORK/app2.out" 2>>"$WORK/app2.err" || rc=$?
+  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-tray" >>"$WORK/app2.out" 2>>"$WORK/app2.err" || rc=$?
   [ "$rc" -eq 0 ] || fail "second launch exited $rc, expected 0"
   poll 20 "the first instance to show the window" has_history_window "$title"
   step "second launch exited 0 and the first instance showed the window"
@@ -227,8 +270,12 @@ kind = "statuspage"
 url = "$BASE/hostile"
 EOF
 
+  # The tray runs first, as on a desktop; tauri-driver then starts the window binary, which
+  # connects to the tray's socket like a window the tray started itself.
+  start_app
+  poll 20 "the tray icon" has_icon
   app_env
-  start_tauri_driver "${APP_ENV[@]}" VIGIE_SHOW_WINDOW=1
+  start_tauri_driver "${APP_ENV[@]}"
   wd_new_session "$BIN_DIR/vigie-app"
   step "session $WD_SID"
 
@@ -257,11 +304,14 @@ EOF
     'interval = "5m"' 'threshold = "major_outage"' "$comment"
   step "Settings: interval 5m and threshold major_outage saved, comment kept"
 
-  # Deleting the session closes the app (its window is open: see docs/desktop-testing.md); then
-  # nothing may outlive tauri-driver: app, WebKit children, WebKitWebDriver.
+  # Deleting the session closes the window (see docs/desktop-testing.md); the tray stays. Then
+  # Quit the tray: nothing may outlive tauri-driver (window, WebKit children, WebKitWebDriver).
   wd_end_session
-  poll 10 "the app to exit once the session is deleted" no_scenario_app
-  step "session deleted, app exited"
+  poll 10 "the window process to exit once the session is deleted" no_scenario_app
+  app_alive || fail "the tray exited with the window"
+  step "session deleted, window process exited, tray still running"
+  kill "$APP_PID"
+  wait_app_exit 10
   wd_stop || fail "processes left running after the session was deleted and tauri-driver stopped"
   step "tauri-driver stopped, no process left"
 }
@@ -316,6 +366,7 @@ inner() {
   source "$ROOT/tests/e2e/lib.sh"
   trap cleanup EXIT
   trap 'exit 1' TERM INT
+  [ "$name" != sni ] || TRAY_HOST=sni
   start_session
   "scenario_$name"
 }
@@ -339,7 +390,7 @@ done
 
 # Same profile as the Makefile, so `make test` does not rebuild with debug info.
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
-cargo build --quiet -p vigie-app -p vigie-testkit
+cargo build --quiet -p vigie-app -p vigie-tray -p vigie-testkit
 [ -f "$ROOT/ui/dist/index.html" ] || echo "warning: ui/dist is missing (run make ui)" >&2
 
 ARTIFACTS="$ROOT/artifacts/e2e"

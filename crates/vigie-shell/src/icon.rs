@@ -216,7 +216,7 @@ mod tests {
         );
     }
 
-    /// `cargo test -p vigie-app dump_icons -- --ignored` writes PPM previews to look at.
+    /// `cargo test -p vigie-shell dump_icons -- --ignored` writes PPM previews to look at.
     #[test]
     #[ignore]
     fn dump_icons() {

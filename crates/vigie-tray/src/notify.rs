@@ -1,6 +1,6 @@
 //! Desktop notifications through notify-rust (D-Bus `org.freedesktop.Notifications` on Linux).
 //!
-//! On Linux everything is async on Tauri's runtime (zbus): no thread is held while a notice is
+//! On Linux everything is async on the engine's runtime (zbus): no thread is held while a notice is
 //! on screen, and the wait for a click ends after [`ACTION_WAIT`] even on servers that never say
 //! the notice closed. Where the server has actions, a notice about services offers "Snooze 1 h"
 //! and "Snooze until tomorrow" besides opening the history; the words follow the app's language. Elsewhere `show()` blocks, so it runs on the blocking pool. A missing
@@ -11,19 +11,18 @@
 //! of HTML there): provider text such as "AT&T <b>" shows as written. The summary is plain text
 //! by the spec and is sent as is.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tauri::{AppHandle, Manager, Runtime};
 #[cfg(target_os = "linux")]
 use vigie_core::holds::SnoozeFor;
-use vigie_core::i18n::Lang;
 use vigie_core::policy::Notice;
 
-use crate::{lock, AppState};
+use crate::app::Shared;
 
 pub const APP_NAME: &str = "Vigie";
 /// Icon theme name: the .deb/.rpm install the app icon as `hicolor/*/apps/vigie-app.png` (named
-/// after the binary), so this name resolves once installed.
+/// after the Tauri binary they are built around), so this name resolves once installed.
 pub const ICON_NAME: &str = "vigie-app";
 
 /// How long a click on a notice may still open the history window. Past that the wait ends and
@@ -46,21 +45,15 @@ pub enum Choice {
     Snooze(SnoozeFor),
 }
 
-/// The language of the notices' buttons (the app's, as for their text).
-fn lang<R: Runtime>(app: &AppHandle<R>) -> Lang {
-    app.try_state::<AppState>()
-        .map(|s| *lock(&s.lang))
-        .unwrap_or_default()
-}
-
 /// Send one notice in the background; failures are logged, never fatal. Clicking a notice about
 /// services opens the history window, where the incident is listed.
-pub fn send<R: Runtime>(app: &AppHandle<R>, notice: Notice) {
-    let app = app.clone();
+pub fn send(shared: &Arc<Shared>, notice: Notice) {
+    let app = shared.clone();
     #[cfg(target_os = "linux")]
-    tauri::async_runtime::spawn(async move {
+    shared.runtime.spawn(async move {
         let caps = xdg::capabilities().await;
-        match xdg::show(&notice, caps, lang(&app)).await {
+        // The buttons' language is the app's, as for the text.
+        match xdg::show(&notice, caps, app.lang()).await {
             Ok(handle) => {
                 tracing::info!("notification sent: {}", notice.summary);
                 if notice.service_ids.is_empty() {
@@ -80,8 +73,8 @@ pub fn send<R: Runtime>(app: &AppHandle<R>, notice: Notice) {
         }
     });
     #[cfg(not(target_os = "linux"))]
-    tauri::async_runtime::spawn_blocking(move || {
-        let _ = lang(&app);
+    shared.runtime.spawn_blocking(move || {
+        let _ = app;
         let mut n = notify_rust::Notification::new();
         n.appname(APP_NAME)
             .summary(&notice.summary)
@@ -128,7 +121,7 @@ mod xdg {
         if let Some(c) = CAPS.get() {
             return *c;
         }
-        let caps = tauri::async_runtime::spawn_blocking(notify_rust::get_capabilities).await;
+        let caps = tokio::task::spawn_blocking(notify_rust::get_capabilities).await;
         match caps {
             Ok(Ok(caps)) => *CAPS.get_or_init(|| Caps {
                 markup: caps.iter().any(|c| c == "body-markup"),

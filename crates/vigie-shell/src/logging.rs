@@ -69,12 +69,12 @@ pub fn relay(stderr: impl Read + Send + 'static) {
             let rest = rest.trim_start();
             match level {
                 "" => {}
-                "ERROR" => tracing::error!(target: "vigie_app::window", "{rest}"),
-                "WARN" => tracing::warn!(target: "vigie_app::window", "{rest}"),
-                "INFO" => tracing::info!(target: "vigie_app::window", "{rest}"),
-                "DEBUG" => tracing::debug!(target: "vigie_app::window", "{rest}"),
-                "TRACE" => tracing::trace!(target: "vigie_app::window", "{rest}"),
-                _ => tracing::warn!(target: "vigie_app::window", "{line}"),
+                "ERROR" => tracing::error!(target: "vigie::window", "{rest}"),
+                "WARN" => tracing::warn!(target: "vigie::window", "{rest}"),
+                "INFO" => tracing::info!(target: "vigie::window", "{rest}"),
+                "DEBUG" => tracing::debug!(target: "vigie::window", "{rest}"),
+                "TRACE" => tracing::trace!(target: "vigie::window", "{rest}"),
+                _ => tracing::warn!(target: "vigie::window", "{line}"),
             }
         }
     });

@@ -1,0 +1,305 @@
+//! The link between the tray process and the window process: one Unix socket per data directory,
+//! one line per message.
+//!
+//! Why a socket (and not the window's stdin, as when one binary spawned itself): the window must
+//! reach the tray whoever started it. The tray starts it from the menu or a notification, but
+//! tauri-driver starts it too (WebDriver tests), and a user may run `vigie-app` by hand. The same
+//! socket makes the tray a single instance: a second `vigie-tray` finds the first one listening,
+//! asks it to open the window and exits, which is what clicking "Vigie" in the app menu again
+//! should do.
+//!
+//! The protocol, each line ended by `\n`:
+//! - the client's first line is [`HELLO_OPEN`] (a second launch: the tray opens the window and
+//!   answers [`OK`]) or [`HELLO_WINDOW`] (a window: it stays connected);
+//! - to a window, the tray writes each new snapshot as JSON, [`FOCUS`] (come to the front) or
+//!   [`BYE`] (another window is already open: that one was focused, so exit);
+//! - a window writes [`Request`]s: `refresh`, `reload` (settings were saved to the config file),
+//!   `holds` (a snooze was stored).
+//!
+//! When the tray quits its end closes, and the window exits with it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use vigie_core::Snapshot;
+
+/// A second launch: "open the window, then I exit".
+pub const HELLO_OPEN: &str = "open";
+/// A window process introducing itself.
+pub const HELLO_WINDOW: &str = "window";
+/// The tray's answer to [`HELLO_OPEN`].
+pub const OK: &str = "ok";
+/// Tray → window: come to the front.
+pub const FOCUS: &str = "focus";
+/// Tray → window: another window is open (and was focused); exit.
+pub const BYE: &str = "bye";
+
+/// How long a second launch waits for the running tray's answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum IpcError {
+    #[error("cannot create {dir}: {source}")]
+    Dir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {path}: {source}")]
+    Bind {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("Vigie is already running ({path}) but did not answer: {source}")]
+    NoAnswer {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What a window asks of the tray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Poll every service now.
+    Refresh,
+    /// The settings were saved to the config file: read it again.
+    Reload,
+    /// A snooze was stored: read the holds again.
+    Holds,
+}
+
+impl Request {
+    pub fn word(self) -> &'static str {
+        match self {
+            Request::Refresh => "refresh",
+            Request::Reload => "reload",
+            Request::Holds => "holds",
+        }
+    }
+
+    pub fn parse(line: &str) -> Option<Request> {
+        match line.trim() {
+            "refresh" => Some(Request::Refresh),
+            "reload" => Some(Request::Reload),
+            "holds" => Some(Request::Holds),
+            _ => None,
+        }
+    }
+}
+
+/// What the tray tells a window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToWindow {
+    Snapshot(Box<Snapshot>),
+    Focus,
+    Bye,
+}
+
+impl ToWindow {
+    /// One line from the tray (`None`: a line this window does not understand, skipped).
+    pub fn parse(line: &str) -> Option<ToWindow> {
+        match line.trim() {
+            FOCUS => Some(ToWindow::Focus),
+            BYE => Some(ToWindow::Bye),
+            json => serde_json::from_str(json)
+                .ok()
+                .map(|s| ToWindow::Snapshot(Box::new(s))),
+        }
+    }
+}
+
+/// A snapshot as the line the tray sends.
+pub fn snapshot_line(snapshot: &Snapshot) -> Option<String> {
+    serde_json::to_string(snapshot).ok()
+}
+
+/// The socket of the tray that owns this data directory: in `$XDG_RUNTIME_DIR` (private to the
+/// user, cleared at logout), named after the data directory so two databases have two trays;
+/// without a runtime directory, in the data directory itself.
+pub fn socket_path() -> PathBuf {
+    socket_path_for(&vigie_core::store::default_dir(), dirs::runtime_dir())
+}
+
+pub fn socket_path_for(data_dir: &Path, runtime_dir: Option<PathBuf>) -> PathBuf {
+    match runtime_dir {
+        // FNV-1a: stable across Rust versions (DefaultHasher is not promised to be).
+        Some(run) => {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in data_dir.as_os_str().as_encoded_bytes() {
+                h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            run.join("vigie").join(format!("tray-{h:016x}.sock"))
+        }
+        None => data_dir.join("tray.sock"),
+    }
+}
+
+/// The outcome of a start: this process is the tray, or the running one was asked to open the
+/// window.
+#[derive(Debug)]
+pub enum Claim {
+    First(UnixListener),
+    Handed,
+}
+
+/// Become the tray for `path`, or hand over to the one already listening there.
+///
+/// A socket file left by a tray that died (nobody accepts on it) is removed and taken over. Two
+/// launches at the same instant both try to bind; the loser finds the winner and hands over.
+pub fn claim(path: &Path) -> Result<Claim, IpcError> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir).map_err(|source| IpcError::Dir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    for _ in 0..2 {
+        if let Ok(stream) = UnixStream::connect(path) {
+            return ask_to_open(stream)
+                .map(|()| Claim::Handed)
+                .map_err(|source| IpcError::NoAnswer {
+                    path: path.to_path_buf(),
+                    source,
+                });
+        }
+        // Nobody listens: a stale file from a tray that died, or no file at all.
+        let _ = std::fs::remove_file(path);
+        match UnixListener::bind(path) {
+            Ok(listener) => {
+                restrict(path);
+                return Ok(Claim::First(listener));
+            }
+            // Another launch bound it between our connect and our bind: hand over to it.
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(source) => {
+                return Err(IpcError::Bind {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+    }
+    Err(IpcError::Bind {
+        path: path.to_path_buf(),
+        source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+    })
+}
+
+fn ask_to_open(mut stream: UnixStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(ANSWER_WAIT))?;
+    stream.set_write_timeout(Some(ANSWER_WAIT))?;
+    writeln!(stream, "{HELLO_OPEN}")?;
+    let mut answer = String::new();
+    BufReader::new(stream).read_line(&mut answer)?;
+    if answer.trim() == OK {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("unexpected answer {answer:?}"),
+        ))
+    }
+}
+
+/// A window's connection to the tray, hello already sent.
+pub fn connect_window(path: &Path) -> std::io::Result<UnixStream> {
+    let mut stream = UnixStream::connect(path)?;
+    writeln!(stream, "{HELLO_WINDOW}")?;
+    Ok(stream)
+}
+
+/// The directory of the socket, readable by this user only when we create it.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Only this user may talk to the tray (the socket's directory may be the shared data dir).
+fn restrict(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_socket_is_per_data_dir_in_the_runtime_dir() {
+        let run = Some(PathBuf::from("/run/user/1000"));
+        let a = socket_path_for(Path::new("/home/a/.local/share/vigie"), run.clone());
+        let b = socket_path_for(Path::new("/tmp/other"), run);
+        assert!(a.starts_with("/run/user/1000/vigie"), "{a:?}");
+        assert_ne!(a, b);
+        assert_eq!(
+            socket_path_for(Path::new("/tmp/other"), None),
+            PathBuf::from("/tmp/other/tray.sock")
+        );
+    }
+
+    #[test]
+    fn lines_parse_both_ways() {
+        for r in [Request::Refresh, Request::Reload, Request::Holds] {
+            assert_eq!(Request::parse(&format!("{}\n", r.word())), Some(r));
+        }
+        assert_eq!(Request::parse("shutdown"), None);
+        assert_eq!(ToWindow::parse("focus\n"), Some(ToWindow::Focus));
+        assert_eq!(ToWindow::parse("bye"), Some(ToWindow::Bye));
+        let s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
+        let line = snapshot_line(&s).unwrap_or_default();
+        assert_eq!(
+            ToWindow::parse(&line),
+            Some(ToWindow::Snapshot(Box::new(s)))
+        );
+        assert_eq!(ToWindow::parse("{not json"), None);
+    }
+
+    /// First launch listens; a second one is answered and hands over; a file left by a tray that
+    /// died is taken over.
+    #[test]
+    fn one_tray_per_socket() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("run").join("tray.sock");
+        let Ok(Claim::First(listener)) = claim(&path) else {
+            panic!("the first launch must listen");
+        };
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+            let mut line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
+            reader.read_line(&mut line).unwrap_or_default();
+            let mut w = stream;
+            writeln!(w, "{OK}").unwrap_or_default();
+            (line, listener)
+        });
+        assert!(matches!(claim(&path), Ok(Claim::Handed)));
+        let (hello, listener) = server.join().unwrap_or_else(|_| panic!("server thread"));
+        assert_eq!(hello.trim(), HELLO_OPEN);
+        // The tray dies without removing its socket file: the next launch takes over.
+        drop(listener);
+        assert!(path.exists());
+        assert!(matches!(claim(&path), Ok(Claim::First(_))));
+    }
+
+    #[test]
+    fn a_tray_that_never_answers_is_an_error_not_a_second_tray() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("tray.sock");
+        // Listening (the kernel accepts the connection) but never reading or answering.
+        let _hung = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
+        let started = std::time::Instant::now();
+        let err = claim(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("already running"), "{err}");
+        assert!(started.elapsed() < ANSWER_WAIT * 2);
+    }
+}

@@ -1,0 +1,41 @@
+//! What Vigie's two desktop processes share, with no GUI toolkit in it.
+//!
+//! Vigie runs as two binaries. `vigie-tray` (crates/vigie-tray, GTK + tray-icon) lives in the
+//! tray all day: it owns the engine, the icon, the menu and the notifications. `vigie-app`
+//! (src-tauri, Tauri + WebKitGTK) is the history window, started on demand and gone when closed,
+//! so the always-on process never loads WebKit. Both depend on this crate, which depends on
+//! neither toolkit:
+//! - [`icon`]: the tray icon's pixels, one shape and colour per state;
+//! - [`words`]: the menu's and tooltip's words (the notifications' are in `vigie_core::policy`);
+//! - [`ipc`]: the socket between them, which also makes the tray a single instance;
+//! - [`autostart`]: launch at login, always pointing at the tray binary;
+//! - [`logging`]: where each process's `tracing` events go.
+
+pub mod autostart;
+pub mod icon;
+pub mod ipc;
+pub mod logging;
+pub mod words;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// Lock, ignoring poisoning: the data are plain values that a panic cannot leave half-written.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The tray binary's file name.
+pub const TRAY_BIN: &str = "vigie-tray";
+/// The window binary's file name.
+pub const WINDOW_BIN: &str = "vigie-app";
+
+/// A sibling binary of the running one (`vigie-tray` next to `vigie-app`, and the other way):
+/// both are installed in the same directory (`/usr/bin` from the packages, `target/<profile>`
+/// from cargo). Falls back to the bare name, looked up in `PATH`.
+pub fn sibling(name: &str) -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| std::path::PathBuf::from(name))
+}

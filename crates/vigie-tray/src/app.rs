@@ -1,0 +1,186 @@
+//! The tray's shared state and its engine: what the GTK thread, the engine's runtime and the
+//! socket threads all read.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Local, Utc};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
+use vigie_core::config::Notifications;
+use vigie_core::holds::Holds;
+use vigie_core::i18n::{fill, Lang};
+use vigie_core::policy::{self, Notice, Urgency};
+use vigie_core::poller::{self, Command, Engine, Update};
+use vigie_core::store::Store;
+use vigie_core::Snapshot;
+use vigie_shell::lock;
+
+/// Shared by every thread of the tray.
+pub struct Shared {
+    snapshot: Mutex<Snapshot>,
+    /// To the poller.
+    pub commands: UnboundedSender<Command>,
+    /// Replaced when the window saves new settings.
+    pub notifications: Mutex<Notifications>,
+    /// "Pause notifications" and per-service snoozes (stored: see `holds`).
+    pub holds: Mutex<Holds>,
+    /// The language of the menu and the notifications (the config's, else the system locale's).
+    pub lang: Mutex<Lang>,
+    /// What the notification policy remembers between cycles (told problems, held recoveries).
+    policy_memory: Mutex<policy::Memory>,
+    /// A second connection to the engine's database, for the pause and the snoozes; opened on
+    /// first use.
+    store_path: PathBuf,
+    store: Mutex<Option<Store>>,
+    /// The history window, when one is open or starting.
+    pub window: crate::window::Link,
+    /// The engine's runtime, where notifications are sent from.
+    pub runtime: tokio::runtime::Handle,
+}
+
+impl Shared {
+    pub fn new(
+        snapshot: Snapshot,
+        commands: UnboundedSender<Command>,
+        notifications: Notifications,
+        lang: Lang,
+        store_path: PathBuf,
+        runtime: tokio::runtime::Handle,
+    ) -> Shared {
+        Shared {
+            snapshot: Mutex::new(snapshot),
+            commands,
+            notifications: Mutex::new(notifications),
+            holds: Mutex::new(Holds::default()),
+            lang: Mutex::new(lang),
+            policy_memory: Mutex::new(policy::Memory::default()),
+            store_path,
+            store: Mutex::new(None),
+            window: crate::window::Link::default(),
+            runtime,
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        lock(&self.snapshot).clone()
+    }
+
+    pub fn lang(&self) -> Lang {
+        *lock(&self.lang)
+    }
+
+    fn policy_context(&self, now: DateTime<Utc>) -> policy::Context {
+        policy::Context {
+            now,
+            local_offset_minutes: Local::now().offset().local_minus_utc() / 60,
+            holds: lock(&self.holds).clone(),
+            lang: self.lang(),
+        }
+    }
+
+    /// Run `f` on the tray's own connection to the database.
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let mut guard = lock(&self.store);
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.store_path).map_err(|e| e.to_string())?);
+        }
+        match guard.as_mut() {
+            Some(s) => f(s),
+            None => Err("the history database is not open".into()),
+        }
+    }
+}
+
+/// The engine's single-threaded tokio runtime, on a thread of its own (GTK has the main thread).
+pub struct EngineThread {
+    handle: tokio::runtime::Handle,
+    stop: oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl EngineThread {
+    pub fn start() -> std::io::Result<EngineThread> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = rt.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("vigie-engine".into())
+            .spawn(move || {
+                // Drives every task spawned on the handle until told to stop.
+                rt.block_on(async {
+                    let _ = stopped.await;
+                });
+                // A notification still waiting for a click must not hold the exit.
+                rt.shutdown_timeout(Duration::from_millis(500));
+            })?;
+        Ok(EngineThread {
+            handle,
+            stop,
+            thread,
+        })
+    }
+
+    pub fn handle(&self) -> tokio::runtime::Handle {
+        self.handle.clone()
+    }
+
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+/// Run the poller and apply each update to the tray, the window and the notifications.
+pub fn start_engine(shared: &Arc<Shared>, engine: Engine, commands_rx: UnboundedReceiver<Command>) {
+    let (updates_tx, mut updates_rx) = unbounded_channel();
+    shared
+        .runtime
+        .spawn(poller::run(engine, updates_tx, commands_rx));
+    let shared = shared.clone();
+    shared.runtime.clone().spawn(async move {
+        while let Some(update) = updates_rx.recv().await {
+            match update {
+                Update::Cycle { snapshot, events } => {
+                    *lock(&shared.snapshot) = snapshot.clone();
+                    crate::tray::refresh(&shared);
+                    shared.window.send_snapshot(&snapshot);
+                    let ctx = shared.policy_context(Utc::now());
+                    let policy = lock(&shared.notifications).clone();
+                    let notices = {
+                        let mut memory = lock(&shared.policy_memory);
+                        policy::notices(&events, &snapshot, &policy, &ctx, &mut memory)
+                    };
+                    for n in notices {
+                        crate::notify::send(&shared, n);
+                    }
+                }
+                Update::Error(e) => tracing::error!("poll cycle failed: {e}"),
+            }
+        }
+    });
+}
+
+/// The one notice a config with problems gets at start.
+pub fn config_notice(path: &Path, problems: &[String], lang: Lang) -> Notice {
+    let text = problems.join("\n");
+    let t = lang.texts();
+    let path = path.display().to_string();
+    Notice {
+        summary: t.config_problems.into(),
+        body: format!(
+            "{}\n{}",
+            fill(t.config_defaults, &[("path", &path)]),
+            policy::truncate(&text, 400)
+        ),
+        urgency: Urgency::Normal,
+        service_ids: Vec::new(),
+        incident: None,
+    }
+}

@@ -1,0 +1,188 @@
+//! `vigie-tray`: the process that lives in the tray all day.
+//!
+//! It owns the engine (the poller of `vigie-core`), the icon, the menu, the notifications, the
+//! pause and the snoozes, and it never loads WebKit: the history window is another binary,
+//! `vigie-app` (src-tauri), started on demand and gone when closed (see `window`). Tauri's
+//! runtime links the whole WebKitGTK stack whether a webview is shown or not (about 35 MB of the
+//! 65 MB PSS measured for the Tauri tray); this process links GTK and libayatana-appindicator
+//! through tray-icon and muda, which is all a tray needs.
+//!
+//! Threads: GTK's main loop on the main thread (the icon and the menu are only touched there),
+//! the engine on a single-threaded tokio runtime of its own (as `vigie watch` runs it), and one
+//! thread per socket connection (`window`). Start-up order matters for how the app feels: the
+//! icon shows the last known state from the store before any network; a broken config never
+//! stops the tray (defaults are used and one notification names the problems).
+
+mod app;
+mod holds;
+mod notify;
+mod tray;
+mod window;
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::mpsc::unbounded_channel;
+use vigie_core::config::{self, Config};
+use vigie_core::i18n::Lang;
+use vigie_core::poller::Engine;
+use vigie_core::store::{self, Store};
+use vigie_shell::ipc::{self, Claim, IpcError};
+use vigie_shell::logging;
+
+use crate::app::Shared;
+
+fn main() {
+    // GTK loads the GL driver (Mesa and LLVM: ~50 MB) when it connects to the display, for GL
+    // contexts a tray icon and a menu never use. Set before any thread exists; a user who wants
+    // GL can still set GDK_GL themselves.
+    if std::env::var_os("GDK_GL").is_none() {
+        std::env::set_var("GDK_GL", "disable");
+    }
+    std::process::exit(run());
+}
+
+fn run() -> i32 {
+    let log = logging::init_tray();
+    // Single instance: a second launch asks the running tray to open the window, and exits.
+    let socket = ipc::socket_path();
+    let listener = match ipc::claim(&socket) {
+        Ok(Claim::Handed) => {
+            tracing::info!("Vigie is already running: asked it to open the history window");
+            return 0;
+        }
+        Ok(Claim::First(l)) => Some(l),
+        Err(e @ IpcError::NoAnswer { .. }) => {
+            tracing::error!("{e}");
+            return 1;
+        }
+        // No socket (a read-only runtime dir…): the tray still works, as more than one instance.
+        Err(e) => {
+            tracing::warn!("{e}; a second launch will start a second tray");
+            None
+        }
+    };
+    let code = run_tray(log, listener);
+    if code == 0 {
+        let _ = std::fs::remove_file(&socket);
+    }
+    code
+}
+
+fn run_tray(
+    log: Result<std::path::PathBuf, String>,
+    listener: Option<std::os::unix::net::UnixListener>,
+) -> i32 {
+    let mut problems: Vec<String> = Vec::new();
+    let config_path = config::default_path();
+    let data_dir = store::default_dir();
+    // The trace a launch from the desktop or at login leaves (tests/e2e/run.sh looks for it).
+    tracing::info!(
+        "started vigie-tray {}, config {}, data {}",
+        env!("CARGO_PKG_VERSION"),
+        config_path.display(),
+        data_dir.display()
+    );
+    if let Err(e) = log {
+        tracing::warn!("{e}; logging to stderr only");
+    }
+    let cfg = match config::load(&config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!("config problems, running on defaults:\n{e}");
+            problems.push(e.to_string());
+            Config::default()
+        }
+    };
+    let store = match Store::open_dir(&data_dir) {
+        Ok(s) => {
+            if let Some(msg) = &s.recovered {
+                tracing::warn!("{msg}");
+            }
+            s
+        }
+        Err(e) => {
+            // History is lost for this run, but the tray still works.
+            tracing::error!("cannot open the store ({e}); using a temporary one");
+            problems.push(format!("cannot open the history database: {e}"));
+            let dir = std::env::temp_dir().join(format!("vigie-{}", std::process::id()));
+            match Store::open_dir(&dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!("cannot open a temporary store either: {e}");
+                    return 1;
+                }
+            }
+        }
+    };
+    let engine = match Engine::new(&cfg, store) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!("cannot start: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = gtk::init() {
+        tracing::error!("cannot open the display: {e}");
+        return 1;
+    }
+    // The StatusNotifierItem's Title (libayatana-appindicator falls back to the application
+    // name) and what GNOME lists the notifications under.
+    glib::set_application_name("Vigie");
+
+    let engine_rt = match app::EngineThread::start() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the engine's runtime: {e}");
+            return 1;
+        }
+    };
+    // The last known state, shown before any network.
+    let initial = engine.snapshot(Utc::now());
+    let (commands_tx, commands_rx) = unbounded_channel();
+    let lang = Lang::resolve(cfg.language.as_deref());
+    let shared = Arc::new(Shared::new(
+        initial,
+        commands_tx,
+        cfg.notifications.clone(),
+        lang,
+        engine.store().path().to_path_buf(),
+        engine_rt.handle(),
+    ));
+    // A pause or snooze from an earlier run still holds.
+    holds::load_at_start(&shared, engine.store());
+    if let Err(e) = vigie_shell::autostart::repoint() {
+        tracing::warn!("{e}");
+    }
+
+    if let Err(e) = tray::create(&shared) {
+        tracing::error!("cannot create the tray icon: {e}");
+        return 1;
+    }
+    app::start_engine(&shared, engine, commands_rx);
+    if let Some(listener) = listener {
+        window::serve(&shared, listener);
+    }
+    if !problems.is_empty() {
+        notify::send(&shared, app::config_notice(&config_path, &problems, lang));
+    }
+    if window::wanted_at_start() {
+        window::open(&shared);
+    }
+    // SIGTERM (logout, `kill`) and Ctrl-C end the loop like Quit, so the icon file and the
+    // socket are removed and the window is told.
+    for signal in [15, 2] {
+        glib::unix_signal_add_local(signal, || {
+            tray::quit();
+            glib::ControlFlow::Break
+        });
+    }
+    gtk::main();
+
+    tracing::info!("quitting");
+    tray::remove();
+    shared.window.close();
+    let _ = shared.commands.send(vigie_core::poller::Command::Stop);
+    engine_rt.stop();
+    0
+}

@@ -1,0 +1,110 @@
+//! The window's side of the link to `vigie-tray` (protocol: `vigie_shell::ipc`).
+//!
+//! The window never polls, notifies or owns the pause: it shows what the tray sends and asks the
+//! tray for the rest. Settings and snoozes are written to the config file and the store here
+//! (both are plain files the two processes share); the tray is then told to read them back.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use vigie_core::Snapshot;
+use vigie_shell::ipc::{self, Request, ToWindow};
+use vigie_shell::lock;
+
+/// How long the tray may take to answer a new window.
+const FIRST_LINE_WAIT: Duration = Duration::from_secs(10);
+
+/// The connection to the tray.
+pub struct TrayLink {
+    stream: Mutex<UnixStream>,
+}
+
+/// What the tray said first.
+pub enum Hello {
+    /// Show this.
+    Snapshot(Box<Snapshot>),
+    /// Another window is already open (the tray focused it).
+    AlreadyOpen,
+}
+
+impl TrayLink {
+    /// Connect as a window and read the tray's first line.
+    pub fn connect(socket: &Path) -> std::io::Result<(TrayLink, Hello)> {
+        let stream = ipc::connect_window(socket)?;
+        stream.set_read_timeout(Some(FIRST_LINE_WAIT))?;
+        let mut first = String::new();
+        // One byte at a time (the line is read before any reader is kept), so nothing the tray
+        // sends after it is swallowed by a buffer dropped here.
+        let mut byte = [0u8; 1];
+        let mut raw = Vec::new();
+        let mut s = &stream;
+        loop {
+            match std::io::Read::read(&mut s, &mut byte)? {
+                0 => break,
+                _ if byte[0] == b'\n' => break,
+                _ => raw.push(byte[0]),
+            }
+        }
+        first.push_str(&String::from_utf8_lossy(&raw));
+        stream.set_read_timeout(None)?;
+        let hello = match ToWindow::parse(&first) {
+            Some(ToWindow::Snapshot(s)) => Hello::Snapshot(s),
+            Some(ToWindow::Bye) => Hello::AlreadyOpen,
+            _ => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "the tray's first line is not a snapshot: {:?}",
+                        first.chars().take(80).collect::<String>()
+                    ),
+                ))
+            }
+        };
+        Ok((
+            TrayLink {
+                stream: Mutex::new(stream),
+            },
+            hello,
+        ))
+    }
+
+    /// Ask the tray for something.
+    pub fn send(&self, request: Request) -> Result<(), String> {
+        let mut s = lock(&self.stream);
+        writeln!(s, "{}", request.word()).map_err(|_| "the tray has quit".to_string())
+    }
+
+    /// The tray's next lines, for a reader thread.
+    pub fn lines(&self) -> std::io::Result<std::io::Lines<BufReader<UnixStream>>> {
+        Ok(BufReader::new(lock(&self.stream).try_clone()?).lines())
+    }
+}
+
+/// No tray answers on `socket`: start one, which opens the window (unless a test drives this
+/// process through WebDriver, which needs the window here: that is an error).
+pub fn no_tray(socket: &Path, e: &std::io::Error) -> i32 {
+    if std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_some() {
+        tracing::error!(
+            "no tray on {} ({e}): start vigie-tray before the window",
+            socket.display()
+        );
+        return 1;
+    }
+    let tray = vigie_shell::sibling(vigie_shell::TRAY_BIN);
+    tracing::info!("Vigie is not running ({e}): starting {}", tray.display());
+    let started = std::process::Command::new(&tray)
+        .env("VIGIE_SHOW_WINDOW", "1")
+        .stdin(std::process::Stdio::null())
+        .spawn();
+    match started {
+        // The tray outlives us; it is reparented to init when we exit.
+        Ok(_) => 0,
+        Err(e) => {
+            tracing::error!("cannot start {}: {e}", tray.display());
+            1
+        }
+    }
+}
