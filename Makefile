@@ -14,8 +14,10 @@ deps:
 ui:
 	cd ui && npm ci --no-audit --no-fund && npm run build
 
+# The tray (vigie-tray), which starts the history window (vigie-app, built beside it) on demand.
 run: deps ui
-	cargo run --release -p vigie-app --features custom-protocol
+	cargo build --release -p vigie-app --features custom-protocol
+	cargo run --release -p vigie-tray
 
 cli:
 	cargo build --release -p vigie-cli
@@ -46,7 +48,7 @@ test: deps lint unit ui-test
 	tests/netns/offline.sh
 
 # Figures, never assertions: poll cycles vs a plain client, steady-state bytes, the uptime query
-# (table), parse times (criterion), the release tray app's memory and launch time, then
+# (table), parse times (criterion), the release tray's and window's memory and launch time, then
 # `vigie watch` memory and idle CPU over WATCH_SECS (10 minutes, as the issue asks).
 WATCH_SECS ?= 600
 bench: deps ui
@@ -63,8 +65,10 @@ FUZZ_JOBS ?= 1
 fuzz:
 	FUZZ_JOBS=$(FUZZ_JOBS) bash fuzz/run.sh $(FUZZ_SECS)
 
-# Installable packages: target/release/bundle/deb/*.deb and target/release/bundle/rpm/*.rpm.
-# npx fetches the Tauri CLI from npm once (then cached); its deb and rpm bundlers are pure Rust,
-# so nothing else is downloaded and no dpkg-deb/rpmbuild is needed.
+# Installable packages: target/release/bundle/deb/*.deb and target/release/bundle/rpm/*.rpm, each
+# with both binaries (the tray first: tauri.conf.json copies it in) and a desktop entry that
+# starts the tray. npx fetches the Tauri CLI from npm once (then cached); its deb and rpm
+# bundlers are pure Rust, so nothing else is downloaded and no dpkg-deb/rpmbuild is needed.
 package: deps ui
+	cargo build --release -p vigie-tray
 	cd src-tauri && npx --yes @tauri-apps/cli@2 build --bundles deb rpm

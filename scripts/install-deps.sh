@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages needed to build the Vigie tray app (vigie-app, Tauri v2 / GTK /
-# WebKitGTK / AppIndicator) and to test it headless (Xvfb, a session D-Bus, trayer as XEmbed tray
-# host, xdotool and ImageMagick for pixel checks, jq and python3-xlib for tests/e2e). Idempotent:
-# apt is skipped when all are present.
+# Installs the Debian packages needed to build Vigie's tray (vigie-tray: GTK / AppIndicator) and
+# window (vigie-app: Tauri v2 / WebKitGTK), and to test them headless (Xvfb, a session D-Bus,
+# trayer as XEmbed tray host, xdotool and ImageMagick for pixel checks, jq and python3 modules for
+# tests/e2e). Idempotent: apt is skipped when all are present.
 set -euo pipefail
 
 PACKAGES=(
@@ -24,9 +24,12 @@ PACKAGES=(
   imagemagick
   trayer
   chromium
-  # tests/e2e: jq edits fixture JSON, python3-xlib closes windows the way a window manager does
+  # tests/e2e: jq edits fixture JSON, python3-xlib closes windows the way a window manager does,
+  # python3-dbus and python3-gi run the StatusNotifierWatcher of the sni scenario
   jq
   python3-xlib
+  python3-dbus
+  python3-gi
   # tests/e2e webdriver scenario: WebKitWebDriver, which tauri-driver drives
   webkit2gtk-driver
 )

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Memory and start-up figures of the release tray app, headless (Xvfb + session D-Bus + trayer),
-# watching 10 Statuspage services served by a loopback fixture server:
-#   - PSS of the app plus all its descendants (WebKit processes) with the history window never
-#     opened, open, and closed again;
-#   - launch-to-tray time: from exec to the tray icon window existing.
-# PSS (not RSS) so that shared libraries are counted once across the app and its WebKit children.
+# Memory and start-up figures of the release tray (vigie-tray) and its window (vigie-app),
+# headless (Xvfb + session D-Bus + trayer), watching 10 Statuspage services served by a loopback
+# fixture server:
+#   - PSS of the tray plus all its descendants (the window process and its WebKit processes) with
+#     the history window never opened, open, and closed again;
+#   - launch-to-tray time: from exec to the tray icon window existing (docked by trayer);
+#   - the tray's PSS by mapping (binary, heap, each library), largest first, and how many shared
+#     libraries each binary links.
+# PSS (not RSS) so that shared libraries are counted once across the processes.
 #
-#   scripts/measure-memory.sh            (SETTLE=secs to wait before each reading, default 8)
+#   scripts/measure-memory.sh            (SETTLE=secs to wait before each reading, default 8;
+#                                         WINDOW=0: the tray alone, for comparing build profiles)
 # shellcheck source-path=SCRIPTDIR/../tests/e2e
 set -euo pipefail
 
@@ -18,7 +22,7 @@ SERVICES=10
 # PSS in kB of one process (0 if it is gone).
 pss_of() { awk '/^Pss:/ { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
-# "total_MB detail" for the app's process family, e.g. "57.1 vigie-app=57.1".
+# "total_MB detail" for the app's process family, e.g. "24.0 vigie-tray=24.0".
 measure() {
   local total=0 detail="" pid kb name
   for pid in $(descendants "$APP_PID"); do
@@ -80,12 +84,14 @@ inner() {
   # Settled = every page fetched once.
   poll 30 "all $SERVICES pages fetched" all_fetched
   echo "never_opened $(reading)"
+  by_mapping "$APP_PID" >"$WORK/mappings"
+  [ "${WINDOW:-1}" = 1 ] || return 0
 
   local title
   title=$(sed -n 's/.*\.title("\([^"]*\)").*/\1/p' "$ROOT/src-tauri/src/window.rs" | head -n1)
   # A second launch hands over to the running app, which opens the window (single instance).
   app_env
-  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-app" >/dev/null 2>&1 || fail "second launch failed"
+  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-tray" >/dev/null 2>&1 || fail "second launch failed"
   poll 20 "the history window" window_shown "$title"
   echo "window_open $(reading)"
 
@@ -98,6 +104,13 @@ all_fetched() {
   n=$(curl -fsS -m 5 "$BASE/_control/hits" | grep -o '"/s[0-9]*/api/v2/summary.json": *[1-9]' | wc -l)
   ((n >= SERVICES))
 }
+# PSS of one process summed per mapped file (anonymous mappings by their kind), largest first.
+by_mapping() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anonymous]"; next }
+       /^Pss:/ { kb[name] += $2 }
+       END { for (n in kb) if (kb[n] > 0) printf "%8.1f MB  %s\n", kb[n] / 1024, n }' \
+    "/proc/$1/smaps" | sort -rn
+}
 window_shown() { xdotool search --onlyvisible --name "^$1\$" >/dev/null 2>&1; }
 no_web_process() { [ "$(count_descendants_named "$APP_PID" WebKitWebProces)" -eq 0 ]; }
 
@@ -108,8 +121,9 @@ fi
 
 cd "$ROOT"
 [ -f ui/dist/index.html ] || make ui
-# What `tauri build` ships: release, front end embedded (custom protocol).
-cargo build --quiet --release -p vigie-app --features custom-protocol
+# What the packages ship: the tray, and the window as `tauri build` makes it (front end embedded).
+cargo build --quiet --release -p vigie-tray
+[ "${WINDOW:-1}" = 0 ] || cargo build --quiet --release -p vigie-app --features custom-protocol
 cargo build --quiet --release -p vigie-testkit --bin vigie-fixture-server
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vigie-mem.XXXXXX")
@@ -122,7 +136,7 @@ timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" \
   exit 1
 }
 
-echo "Vigie release build, $SERVICES loopback services, settle ${SETTLE}s, PSS of app + children"
+echo "Vigie release build, $SERVICES loopback services, settle ${SETTLE}s, PSS of tray + children"
 awk '
   $1 == "launch_to_tray_ms" { launch = $2; next }
   $1 ~ /^(never_opened|window_open|closed_again)$/ {
@@ -132,5 +146,14 @@ awk '
   }
   END {
     printf "  %-14s %7d ms\n", "launch->tray", launch
-    printf "  closed again - never opened: %+.1f MB\n", total["closed_again"] - total["never_opened"]
+    if ("closed_again" in total) printf "  closed again - never opened: %+.1f MB\n", total["closed_again"] - total["never_opened"]
   }' "$work/out"
+echo "  vigie-tray PSS by mapping, window never opened (largest 12):"
+head -n 12 "$work/mappings" | sed 's/^/  /'
+for bin in vigie-tray vigie-app; do
+  [ -x "$BIN_DIR/$bin" ] || continue
+  printf '  %-10s links %3d shared libraries, %d of them WebKit/JavaScriptCore; %s\n' "$bin" \
+    "$(ldd "$BIN_DIR/$bin" | grep -c '=>')" \
+    "$(ldd "$BIN_DIR/$bin" | grep -ci -e webkit -e javascriptcore || true)" \
+    "$(du -h "$BIN_DIR/$bin" | cut -f1) on disk"
+done

@@ -35,6 +35,12 @@ scenario_pixels() {
   step "the tray process maps no WebKit library"
   log_has "config $WORK/config.toml, data $WORK/data" || fail "the start line does not name the config and data dir"
   wait_color "$GREEN" 15 green
+  # The open menu stays open across poll cycles (its words change in place).
+  open_menu
+  wait_polls 2
+  menu_is_open || fail "the tray menu closed on its own during poll cycles"
+  xdotool key Escape
+  step "the menu stayed open over 2 poll cycles"
   serve "$major"
   wait_color "$RED" 10 red
   serve "$OPERATIONAL"
@@ -83,9 +89,16 @@ scenario_sni() {
   sni_wait_color "$GREEN" 15 green
   poll 10 "the menu to list GitHub as operational" sni_has_label "● GitHub — operational"
   step "menu over dbusmenu: $(jq -c '.labels[0:2]' "$WORK/sni/state.json")"
+  local ids
+  ids=$(jq -c .ids "$WORK/sni/state.json")
   serve "$major"
   sni_wait_color "$RED" 10 red
   poll 10 "the menu to list GitHub's major outage" sni_has_label "✖ GitHub — major outage"
+  # Updated in place: the same items with new words (a rebuilt menu has new item ids, and
+  # closes under the user's pointer).
+  [ "$(jq -c .ids "$WORK/sni/state.json")" = "$ids" ] ||
+    fail "the menu was rebuilt: item ids $ids became $(jq -c .ids "$WORK/sni/state.json")"
+  step "menu updated in place: same item ids $ids"
   serve "$OPERATIONAL"
   sni_wait_color "$GREEN" 10 "green again"
   has_icon && fail "an XEmbed icon window exists, with no XEmbed host running"
@@ -220,6 +233,16 @@ scenario_window() {
   [ "$rc" -eq 0 ] || fail "second launch exited $rc, expected 0"
   poll 20 "the first instance to show the window" has_history_window "$title"
   step "second launch exited 0 and the first instance showed the window"
+
+  # Launch at login (4th enabled item): an XDG autostart entry that starts the tray, not the window.
+  local entry="$WORK/xdg/config/autostart/Vigie.desktop"
+  menu_pick Down Down Down Down Return
+  poll 5 "the autostart entry $entry" test -f "$entry"
+  grep -qxF "Exec=\"$BIN_DIR/vigie-tray\"" "$entry" || fail "the autostart entry does not start the tray: $(cat "$entry")"
+  step "launch at login on: $(grep '^Exec=' "$entry")"
+  menu_pick Down Down Down Down Return
+  poll 5 "the autostart entry to be removed" test ! -e "$entry"
+  step "launch at login off: entry removed"
 
   menu_pick Up Return # "Quit", the last item
   wait_app_exit 15

@@ -8,7 +8,7 @@ reads the item's properties, copies the icon file it names (IconThemePath + Icon
 app rewrites under a new name on every change and deletes the old one) into OUT_DIR/icon-N.png,
 and reads the item's dbusmenu labels. After each change it rewrites OUT_DIR/state.json:
   {"registered": [...], "title": ..., "id": ..., "status": ..., "icons": ["icon-1.png", ...],
-   "labels": [...]}
+   "labels": [...], "ids": [dbusmenu item id of each label]}
 The menu labels are re-read every half second (dbusmenu's LayoutUpdated is not always sent for
 a label changed in place).
 
@@ -29,7 +29,8 @@ ITEM = "org.kde.StatusNotifierItem"
 MENU = "com.canonical.dbusmenu"
 
 OUT = sys.argv[1]
-state = {"registered": [], "title": None, "id": None, "status": None, "icons": [], "labels": []}
+state = {"registered": [], "title": None, "id": None, "status": None, "icons": [], "labels": [],
+         "ids": []}
 item = None  # (bus name, object path)
 
 
@@ -84,13 +85,14 @@ def refresh_item(*_args):
     save()
 
 
-def labels_of(node, out):
-    _id, properties, children = node
+def labels_of(node, out, ids):
+    item_id, properties, children = node
     label = properties.get("label")
     if label is not None:
         out.append(str(label))
+        ids.append(int(item_id))
     for child in children:
-        labels_of(child, out)
+        labels_of(child, out, ids)
 
 
 def read_menu():
@@ -99,10 +101,11 @@ def read_menu():
     try:
         obj = bus.get_object(item[0], state["menu"])
         _rev, layout = dbus.Interface(obj, MENU).GetLayout(0, -1, ["label"])
-        out = []
-        labels_of(layout, out)
-        if out != state["labels"]:
+        out, ids = [], []
+        labels_of(layout, out, ids)
+        if out != state["labels"] or ids != state["ids"]:
             state["labels"] = out
+            state["ids"] = ids
             save()
     except dbus.DBusException as e:
         print("cannot read the menu:", e, file=sys.stderr, flush=True)
