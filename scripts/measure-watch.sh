@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Memory and idle CPU of `vigie watch` (release) over the default catalog served on loopback.
-# Usage: scripts/measure-watch.sh [SECONDS]   (default 600: the issue's "10 minutes idle")
+# Memory and idle CPU of `vigie watch` and of the tray, `vigie-tray` (both release), side by side
+# over the same ten default services served on loopback, interval 60 s. The tray runs headless
+# (Xvfb, a session D-Bus, trayer docking its icon), its window never opened.
+# Usage: scripts/measure-watch.sh [SECONDS]   (default 600: 10 minutes idle)
 # Prints PSS (from /proc/PID/smaps_rollup) after start-up and at the end, and CPU seconds used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
-cargo build --release -q -p vigie-cli -p vigie-testkit
+cargo build --release -q -p vigie-cli -p vigie-testkit -p vigie-tray
 work=$(mktemp -d)
-trap 'kill "${srv:-}" "${app:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${tray:-}" "${app:-}" "${srv:-}" 2>/dev/null || true; kill "${session:-}" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 # A loopback copy of every default service's endpoints, from the recorded payloads.
 mkdir -p "$work/www"
@@ -49,14 +51,31 @@ pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/data" target/release/vigie watch > "$work/watch.log" &
 app=$!
+# The tray, with its own data dir: `exec` keeps the pid that bash writes first.
+mkdir -p "$work/xdg"
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  trayer --edge top --align right --widthtype request --height 32 --SetDockType true \
+    --transparent false --tint 0xffffff >/dev/null 2>&1 &
+  sleep 1
+  echo $$ > "$0/tray.pid"
+  exec env VIGIE_CONFIG="$0/config.toml" VIGIE_DATA_DIR="$0/tray-data" XDG_STATE_HOME="$0/xdg" \
+    XDG_CONFIG_HOME="$0/xdg" XDG_CACHE_HOME="$0/xdg" target/release/vigie-tray' "$work" \
+  >"$work/tray.out" 2>&1 &
+session=$!
+for _ in $(seq 100); do [ -s "$work/tray.pid" ] && break; sleep 0.1; done
+tray=$(cat "$work/tray.pid")
 sleep 5
 pss0=$(pss $app); cpu0=$(cpu $app)
-echo "vigie watch: 10 services on loopback, interval 60s; measuring for ${secs}s…"
+tpss0=$(pss "$tray"); tcpu0=$(cpu "$tray")
+echo "vigie watch and vigie-tray: 10 services on loopback each, interval 60s; measuring for ${secs}s…"
 sleep "$secs"
 pss1=$(pss $app); cpu1=$(cpu $app)
+tpss1=$(pss "$tray"); tcpu1=$(cpu "$tray")
 ticks=$(getconf CLK_TCK)
-printf '| figure | value |\n|---|---|\n'
-printf '| PSS after start-up | %.1f MB |\n' "$(echo "$pss0/1024" | bc -l)"
-printf '| PSS after %ss | %.1f MB |\n' "$secs" "$(echo "$pss1/1024" | bc -l)"
-printf '| CPU over %ss idle | %.3f s |\n' "$secs" "$(echo "($cpu1-$cpu0)/$ticks" | bc -l)"
-printf '| requests served | %s |\n' "$(curl -fsS "$url/_control/hits" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).values()))')"
+mb() { echo "$1/1024" | bc -l; }
+printf '| figure | vigie watch | vigie-tray |\n|---|---|---|\n'
+printf '| PSS after start-up | %.1f MB | %.1f MB |\n' "$(mb "$pss0")" "$(mb "$tpss0")"
+printf '| PSS after %ss | %.1f MB | %.1f MB |\n' "$secs" "$(mb "$pss1")" "$(mb "$tpss1")"
+printf '| CPU over %ss idle | %.3f s | %.3f s |\n' "$secs" "$(echo "($cpu1-$cpu0)/$ticks" | bc -l)" \
+  "$(echo "($tcpu1-$tcpu0)/$ticks" | bc -l)"
+printf '| requests served (both) | %s |\n' "$(curl -fsS "$url/_control/hits" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).values()))')"

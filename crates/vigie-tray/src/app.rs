@@ -1,18 +1,18 @@
-//! The tray's shared state and its engine: what the GTK thread, the engine's runtime and the
-//! socket threads all read.
+//! The tray's shared state and the engine's thread: what the GTK thread, the engine's runtime
+//! and the socket threads all read.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 use vigie_core::config::Notifications;
 use vigie_core::holds::Holds;
 use vigie_core::i18n::{fill, Lang};
 use vigie_core::policy::{self, Notice, Urgency};
-use vigie_core::poller::{self, Command, Engine, Update};
+use vigie_core::poller::Command;
 use vigie_core::store::Store;
 use vigie_core::Snapshot;
 use vigie_shell::lock;
@@ -38,6 +38,8 @@ pub struct Shared {
     pub window: crate::window::Link,
     /// The engine's runtime, where notifications are sent from.
     pub runtime: tokio::runtime::Handle,
+    /// How to redraw the tray (set once the tray exists; see [`Shared::redraw`]).
+    redraw: OnceLock<fn(&Arc<Shared>)>,
 }
 
 impl Shared {
@@ -60,7 +62,39 @@ impl Shared {
             store: Mutex::new(None),
             window: crate::window::Link::default(),
             runtime,
+            redraw: OnceLock::new(),
         }
+    }
+
+    /// Set by the tray when it is created: what [`Shared::redraw`] calls.
+    pub fn set_redraw(&self, redraw: fn(&Arc<Shared>)) {
+        let _ = self.redraw.set(redraw);
+    }
+
+    /// The state changed (a snapshot, a pause, a snooze, the language): redraw the tray's icon
+    /// and menu, from any thread. A hook rather than a call into the tray, so what changes the
+    /// state never depends on the widgets that show it.
+    pub fn redraw(self: &Arc<Self>) {
+        if let Some(redraw) = self.redraw.get() {
+            redraw(self);
+        }
+    }
+
+    /// The updated snapshot of a poll cycle.
+    pub fn set_snapshot(&self, snapshot: Snapshot) {
+        *lock(&self.snapshot) = snapshot;
+    }
+
+    /// The notices this cycle's events call for, by the policy (which remembers what it told).
+    pub fn notices(
+        &self,
+        events: &[vigie_core::transitions::Event],
+        snapshot: &Snapshot,
+    ) -> Vec<Notice> {
+        let ctx = self.policy_context(Utc::now());
+        let policy = lock(&self.notifications).clone();
+        let mut memory = lock(&self.policy_memory);
+        policy::notices(events, snapshot, &policy, &ctx, &mut memory)
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -135,36 +169,6 @@ impl EngineThread {
         let _ = self.stop.send(());
         let _ = self.thread.join();
     }
-}
-
-/// Run the poller and apply each update to the tray, the window and the notifications.
-pub fn start_engine(shared: &Arc<Shared>, engine: Engine, commands_rx: UnboundedReceiver<Command>) {
-    let (updates_tx, mut updates_rx) = unbounded_channel();
-    shared
-        .runtime
-        .spawn(poller::run(engine, updates_tx, commands_rx));
-    let shared = shared.clone();
-    shared.runtime.clone().spawn(async move {
-        while let Some(update) = updates_rx.recv().await {
-            match update {
-                Update::Cycle { snapshot, events } => {
-                    *lock(&shared.snapshot) = snapshot.clone();
-                    crate::tray::refresh(&shared);
-                    shared.window.send_snapshot(&snapshot);
-                    let ctx = shared.policy_context(Utc::now());
-                    let policy = lock(&shared.notifications).clone();
-                    let notices = {
-                        let mut memory = lock(&shared.policy_memory);
-                        policy::notices(&events, &snapshot, &policy, &ctx, &mut memory)
-                    };
-                    for n in notices {
-                        crate::notify::send(&shared, n);
-                    }
-                }
-                Update::Error(e) => tracing::error!("poll cycle failed: {e}"),
-            }
-        }
-    });
 }
 
 /// The one notice a config with problems gets at start.

@@ -36,7 +36,7 @@ pub fn pause(shared: &Arc<Shared>, until: Option<DateTime<Utc>>) {
     if let Err(e) = shared.with_store(|s| Holds::save_pause(s, until)) {
         tracing::warn!("the pause is not stored (it ends with this run): {e}");
     }
-    crate::tray::refresh(shared);
+    shared.redraw();
 }
 
 /// Snooze these services (or end their snooze) from a notification's button, stored.
@@ -55,7 +55,7 @@ pub fn snooze(shared: &Arc<Shared>, services: &[String], length: SnoozeFor) -> R
     );
     // The pause is the tray's own: keep the one it knows.
     lock(&shared.holds).snoozed = holds.snoozed;
-    crate::tray::refresh(shared);
+    shared.redraw();
     Ok(())
 }
 
@@ -64,7 +64,7 @@ pub fn reload(shared: &Arc<Shared>) {
     match shared.with_store(|s| Holds::load(s, Utc::now()).map_err(|e| e.to_string())) {
         Ok(h) => {
             lock(&shared.holds).snoozed = h.snoozed;
-            crate::tray::refresh(shared);
+            shared.redraw();
         }
         Err(e) => tracing::warn!("cannot read the snoozes: {e}"),
     }

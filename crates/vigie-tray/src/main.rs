@@ -14,8 +14,10 @@
 //! stops the tray (defaults are used and one notification names the problems).
 
 mod app;
+mod engine;
 mod holds;
 mod notify;
+mod socket;
 mod tray;
 mod window;
 
@@ -159,15 +161,15 @@ fn run_tray(
         tracing::error!("cannot create the tray icon: {e}");
         return 1;
     }
-    app::start_engine(&shared, engine, commands_rx);
+    engine::start(&shared, engine, commands_rx);
     if let Some(listener) = listener {
-        window::serve(&shared, listener);
+        socket::serve(&shared, listener);
     }
     if !problems.is_empty() {
         notify::send(&shared, app::config_notice(&config_path, &problems, lang));
     }
     if window::wanted_at_start() {
-        window::open(&shared);
+        shared.window.open();
     }
     // SIGTERM (logout, `kill`) and Ctrl-C end the loop like Quit, so the icon file and the
     // socket are removed and the window is told.

@@ -60,7 +60,7 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
                     return;
                 }
                 match xdg::chosen(&handle, ACTION_WAIT).await {
-                    Some(Choice::Open) => crate::window::open(&app),
+                    Some(Choice::Open) => app.window.open(),
                     Some(Choice::Snooze(length)) => {
                         if let Err(e) = crate::holds::snooze(&app, &notice.service_ids, length) {
                             tracing::warn!("snooze not stored: {e}");

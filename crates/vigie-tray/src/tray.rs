@@ -115,6 +115,7 @@ pub fn create(shared: &Arc<Shared>) -> Result<(), Box<dyn std::error::Error>> {
             menu: live,
         })
     });
+    shared.set_redraw(refresh);
     let shared = shared.clone();
     // Called on GTK's main thread (muda activates items there).
     MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
@@ -287,7 +288,7 @@ fn build_menu(
 fn on_menu_event(shared: &Arc<Shared>, id: &str) {
     let now = Utc::now();
     match id {
-        ID_OPEN => crate::window::open(shared),
+        ID_OPEN => shared.window.open(),
         ID_REFRESH => {
             let _ = shared.commands.send(Command::Refresh);
         }
