@@ -149,3 +149,59 @@ impl Link {
 pub fn wanted_at_start() -> bool {
     std::env::var("VIGIE_SHOW_WINDOW").is_ok_and(|v| v == "1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+
+    fn line(r: &mut BufReader<UnixStream>) -> String {
+        let mut l = String::new();
+        r.read_line(&mut l).unwrap_or_default();
+        l.trim_end().to_string()
+    }
+
+    /// One window at a time: a second one is refused (and the first is focused); snapshots go
+    /// to the attached window only, after its first line; a window that left frees the place.
+    #[test]
+    fn one_window_gets_the_snapshots_in_order() {
+        let link = Link::default();
+        let (tray_end, window_end) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
+        let mut first = BufReader::new(window_end);
+        let id = link
+            .attach(&tray_end, Some("first".into()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(id, Some(0));
+        let s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
+        link.send_snapshot(&s);
+        assert_eq!(line(&mut first), "first");
+        assert_eq!(
+            ipc::ToWindow::parse(&line(&mut first)),
+            Some(ipc::ToWindow::Snapshot(Box::new(s)))
+        );
+
+        let (other_tray_end, _other_window_end) =
+            UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            link.attach(&other_tray_end, Some("x".into())).ok(),
+            Some(None)
+        );
+        assert_eq!(line(&mut first), ipc::FOCUS);
+
+        link.detach(0);
+        assert_eq!(link.attach(&other_tray_end, None).ok(), Some(Some(1)));
+    }
+
+    /// A window that closed its end is dropped at the next write, so the next request starts a
+    /// new one instead of focusing a ghost.
+    #[test]
+    fn a_closed_window_is_dropped() {
+        let link = Link::default();
+        let (tray_end, window_end) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(link.attach(&tray_end, None).ok(), Some(Some(0)));
+        drop(window_end);
+        drop(tray_end);
+        link.send_snapshot(&Snapshot::new(chrono::Utc::now(), true, Vec::new()));
+        assert!(lock(&link.0).connected.is_none());
+    }
+}
