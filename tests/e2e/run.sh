@@ -248,7 +248,35 @@ scenario_window() {
   wait_app_exit 15
   [ "$APP_RC" -eq 0 ] || fail "Quit exited $APP_RC, expected 0"
   step "Quit from the menu: exit code 0"
+
+  # The window program run with no tray running starts the tray, which opens the window.
+  rc=0
+  env "${APP_ENV[@]}" timeout 20 "$BIN_DIR/vigie-app" >>"$WORK/app3.out" 2>>"$WORK/app3.err" || rc=$?
+  [ "$rc" -eq 0 ] || fail "vigie-app with no tray exited $rc, expected 0"
+  poll 20 "a tray started by the window program" tray_started
+  PIDS+=("$APP_PID")
+  poll 20 "its tray icon" has_icon
+  poll 20 "the history window from the started tray" has_history_window "$title"
+  step "vigie-app alone started vigie-tray (pid $APP_PID), which opened the window"
+  kill "$APP_PID"
+  wait_pid_exit 15 "$APP_PID"
+  poll 15 "the window to close with the tray" no_history_window "$title"
+  step "the tray ended by SIGTERM took its window with it"
 }
+# The vigie-tray of this scenario (found by its config), as APP_PID.
+tray_started() {
+  local f p
+  for f in /proc/[0-9]*/environ; do
+    p=${f#/proc/}
+    p=${p%/environ}
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = vigie-tray ] || continue
+    grep -qzxF "VIGIE_CONFIG=$WORK/config.toml" "$f" 2>/dev/null || continue
+    APP_PID=$p
+    return 0
+  done
+  return 1
+}
+wait_pid_exit() { poll "$1" "process $2 to exit" test ! -e "/proc/$2"; }
 history_window() { xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -n1 | grep .; }
 has_history_window() { history_window "$1" >/dev/null; }
 no_history_window() { ! has_history_window "$1"; }

@@ -64,8 +64,9 @@ fn run() -> i32 {
             None
         }
     };
+    let ours = listener.is_some();
     let code = run_tray(log, listener);
-    if code == 0 {
+    if ours {
         let _ = std::fs::remove_file(&socket);
     }
     code
