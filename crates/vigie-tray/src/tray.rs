@@ -79,18 +79,15 @@ thread_local! {
     static TRAY: RefCell<Option<Tray>> = const { RefCell::new(None) };
 }
 
-/// Where tray-icon writes the icon PNGs the tray host reads: the runtime dir (tmpfs), else the
-/// cache dir.
+/// Where tray-icon writes the icon PNGs the tray host reads (a new file per change): the
+/// user's runtime dir (tmpfs, private), else the data dir.
 fn icon_dir() -> std::path::PathBuf {
-    dirs_dir().join("tray-icon")
-}
-
-fn dirs_dir() -> std::path::PathBuf {
     std::env::var_os("XDG_RUNTIME_DIR")
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| vigie_core::store::default_dir().join("cache"))
-        .join("vigie")
+        .map(|run| run.join("vigie"))
+        .unwrap_or_else(vigie_core::store::default_dir)
+        .join("tray-icon")
 }
 
 /// Create the tray icon showing the shared state (the last known one, from the store), and route
@@ -125,9 +122,12 @@ pub fn create(shared: &Arc<Shared>) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Ask the main loop to re-render the icon and the menu from the shared state (any thread).
+///
+/// Always queued, never run here: `MainContext::invoke` runs the closure on the calling thread
+/// when the main loop is not running yet, where the thread-local tray does not exist.
 pub fn refresh(shared: &Arc<Shared>) {
     let shared = shared.clone();
-    glib::MainContext::default().invoke(move || refresh_now(&shared));
+    glib::idle_add_once(move || refresh_now(&shared));
 }
 
 fn refresh_now(shared: &Shared) {
