@@ -83,9 +83,21 @@ impl TrayLink {
     }
 }
 
-/// No tray answers on `socket`: start one, which opens the window (unless a test drives this
-/// process through WebDriver, which needs the window here: that is an error).
+/// No tray answers on `socket`: start one, which opens the window.
+///
+/// Not when the tray started this window (`--from-tray`: a tray it cannot reach would start
+/// another, which starts another window…) nor under WebDriver, which needs the window in this
+/// process: both are errors. When this launch came from an autostart entry of an older Vigie
+/// (which started the window program), the entry is pointed at the tray and the tray starts
+/// without the window, as a login should.
 pub fn no_tray(socket: &Path, e: &std::io::Error) -> i32 {
+    if std::env::args().any(|a| a == vigie_shell::FROM_TRAY) {
+        tracing::error!(
+            "the tray that started this window does not answer on {} ({e})",
+            socket.display()
+        );
+        return 1;
+    }
     if std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_some() {
         tracing::error!(
             "no tray on {} ({e}): start vigie-tray before the window",
@@ -93,13 +105,20 @@ pub fn no_tray(socket: &Path, e: &std::io::Error) -> i32 {
         );
         return 1;
     }
+    let at_login = match vigie_shell::autostart::repoint() {
+        Ok(rewritten) => rewritten,
+        Err(e) => {
+            tracing::warn!("{e}");
+            false
+        }
+    };
     let tray = vigie_shell::sibling(vigie_shell::TRAY_BIN);
     tracing::info!("Vigie is not running ({e}): starting {}", tray.display());
-    let started = std::process::Command::new(&tray)
-        .env("VIGIE_SHOW_WINDOW", "1")
-        .stdin(std::process::Stdio::null())
-        .spawn();
-    match started {
+    let mut cmd = std::process::Command::new(&tray);
+    if !at_login {
+        cmd.env("VIGIE_SHOW_WINDOW", "1");
+    }
+    match cmd.stdin(std::process::Stdio::null()).spawn() {
         // The tray outlives us; it is reparented to init when we exit.
         Ok(_) => 0,
         Err(e) => {

@@ -354,6 +354,8 @@ EOF
   poll 5 "the config file to hold the new values" config_has "$config" \
     'interval = "5m"' 'threshold = "major_outage"' "$comment"
   step "Settings: interval 5m and threshold major_outage saved, comment kept"
+  # The window told the tray, which read the file again (its poller now runs at 5 min).
+  wait_log 10 "settings reloaded from $config"
 
   # Deleting the session closes the window (see docs/desktop-testing.md); the tray stays. Then
   # Quit the tray: nothing may outlive tauri-driver (window, WebKit children, WebKitWebDriver).

@@ -48,16 +48,18 @@ pub fn set(enabled: bool) -> Result<bool, AutostartError> {
 }
 
 /// When launch at login is on, make the entry start this tray binary (it may name a binary that
-/// moved, or the window binary of an older version). Nothing is written when it is off.
-pub fn repoint() -> Result<(), AutostartError> {
+/// moved, or the window binary of an older version). Nothing is written when it is off. Says
+/// whether the entry was rewritten.
+pub fn repoint() -> Result<bool, AutostartError> {
     repoint_at(&entry_path()?, &tray_path())
 }
 
-fn repoint_at(entry: &Path, tray: &Path) -> Result<(), AutostartError> {
+fn repoint_at(entry: &Path, tray: &Path) -> Result<bool, AutostartError> {
     if enabled_at(entry)? && read(entry)? != contents(tray) {
         set_at(entry, tray, true)?;
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AutostartError + '_ {
@@ -157,14 +159,16 @@ mod tests {
         let entry = dir.path().join(FILE);
         let tray = Path::new("/usr/bin/vigie-tray");
         // Off: nothing is written.
-        repoint_at(&entry, tray).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(false));
         assert!(!entry.exists());
         // What the Tauri autostart plugin wrote for the old one-binary app.
         let old = "[Desktop Entry]\nType=Application\nVersion=1.0\nName=Vigie\n\
                    Comment=Vigie startup script\nExec=/usr/bin/vigie-app \n\
                    StartupNotify=false\nTerminal=false";
         std::fs::write(&entry, old).unwrap_or_else(|e| panic!("{e}"));
-        repoint_at(&entry, tray).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(true));
+        // Pointing at the tray already: left alone.
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(false));
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         assert!(text.contains("\nExec=\"/usr/bin/vigie-tray\"\n"), "{text}");
         assert!(!text.contains("vigie-app "), "{text}");

@@ -10,7 +10,7 @@
 //!
 //! The protocol, each line ended by `\n`:
 //! - the client's first line is [`HELLO_OPEN`] (a second launch: the tray opens the window and
-//!   answers [`OK`]) or [`HELLO_WINDOW`] (a window: it stays connected);
+//!   answers [`OK`], or [`QUITTING`]) or [`HELLO_WINDOW`] (a window: it stays connected);
 //! - to a window, the tray writes each new snapshot as JSON, [`FOCUS`] (come to the front) or
 //!   [`BYE`] (another window is already open: that one was focused, so exit);
 //! - a window writes [`Request`]s: `refresh`, `reload` (settings were saved to the config file),
@@ -18,10 +18,11 @@
 //!
 //! When the tray quits its end closes, and the window exits with it.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use vigie_core::Snapshot;
 
@@ -31,12 +32,14 @@ pub const HELLO_OPEN: &str = "open";
 pub const HELLO_WINDOW: &str = "window";
 /// The tray's answer to [`HELLO_OPEN`].
 pub const OK: &str = "ok";
+/// The tray's answer to [`HELLO_OPEN`] while it quits: wait, then take over.
+pub const QUITTING: &str = "quitting";
 /// Tray → window: come to the front.
 pub const FOCUS: &str = "focus";
 /// Tray → window: another window is open (and was focused); exit.
 pub const BYE: &str = "bye";
 
-/// How long a second launch waits for the running tray's answer.
+/// How long a second launch waits for the running tray's answer (or for it to finish quitting).
 const ANSWER_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
@@ -139,14 +142,41 @@ pub fn socket_path_for(data_dir: &Path, runtime_dir: Option<PathBuf>) -> PathBuf
 /// window.
 #[derive(Debug)]
 pub enum Claim {
-    First(UnixListener),
+    First(Listening),
     Handed,
 }
 
-/// Become the tray for `path`, or hand over to the one already listening there.
+/// The tray's socket, and the lock that makes it the only one. Keep it for the process's life:
+/// [`Listening::close`] removes the socket file (no new connection can arrive while the tray
+/// quits), and dropping it releases the lock, so the next launch may take over.
+#[derive(Debug)]
+pub struct Listening {
+    pub listener: UnixListener,
+    path: PathBuf,
+    /// `None` where the file system refuses locks: then the socket alone decides, as a best effort.
+    _lock: Option<File>,
+}
+
+impl Listening {
+    pub fn close(&self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Become the tray for `path`, or hand over to the one already running.
 ///
-/// A socket file left by a tray that died (nobody accepts on it) is removed and taken over. Two
-/// launches at the same instant both try to bind; the loser finds the winner and hands over.
+/// Who is the tray is decided by an exclusive lock on `<socket>.lock`, held for the tray's whole
+/// life: a connect-then-bind alone lets two launches at the same instant both bind (the second
+/// deleting the first one's socket). The lock's holder removes a socket file left by a tray that
+/// died and binds; anyone else connects and asks for the window. A tray that holds the lock but
+/// is not listening yet (starting) or any more (quitting, it answers [`QUITTING`]) is waited for,
+/// up to a few seconds: then the lock is free and this launch takes over.
 pub fn claim(path: &Path) -> Result<Claim, IpcError> {
     if let Some(dir) = path.parent() {
         create_private_dir(dir).map_err(|source| IpcError::Dir {
@@ -154,36 +184,68 @@ pub fn claim(path: &Path) -> Result<Claim, IpcError> {
             source,
         })?;
     }
-    for _ in 0..2 {
-        if let Ok(stream) = UnixStream::connect(path) {
-            return ask_to_open(stream)
-                .map(|()| Claim::Handed)
-                .map_err(|source| IpcError::NoAnswer {
-                    path: path.to_path_buf(),
-                    source,
-                });
-        }
-        // Nobody listens: a stale file from a tray that died, or no file at all.
-        let _ = std::fs::remove_file(path);
-        match UnixListener::bind(path) {
-            Ok(listener) => {
-                restrict(path);
-                return Ok(Claim::First(listener));
+    let lock_path = path.with_extension("lock");
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| IpcError::Dir {
+            dir: lock_path.clone(),
+            source,
+        })?;
+    let deadline = Instant::now() + ANSWER_WAIT;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return bind(path, Some(lock)),
+            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::Error(e)) => {
+                tracing::warn!(
+                    "cannot lock {}: {e}; the socket alone decides",
+                    lock_path.display()
+                );
+                return match UnixStream::connect(path) {
+                    Ok(stream) => ask_to_open(stream)
+                        .map(|()| Claim::Handed)
+                        .map_err(|source| no_answer(path, source)),
+                    Err(_) => bind(path, None),
+                };
             }
-            // Another launch bound it between our connect and our bind: hand over to it.
-            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
-            Err(source) => {
-                return Err(IpcError::Bind {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            }
         }
+        let last = match UnixStream::connect(path) {
+            Ok(stream) => match ask_to_open(stream) {
+                Ok(()) => return Ok(Claim::Handed),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        if Instant::now() >= deadline {
+            return Err(no_answer(path, last));
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
-    Err(IpcError::Bind {
+}
+
+fn no_answer(path: &Path, source: std::io::Error) -> IpcError {
+    IpcError::NoAnswer {
         path: path.to_path_buf(),
-        source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
-    })
+        source,
+    }
+}
+
+fn bind(path: &Path, lock: Option<File>) -> Result<Claim, IpcError> {
+    // Nobody else holds the lock: a file here was left by a tray that died.
+    let _ = std::fs::remove_file(path);
+    let listener = UnixListener::bind(path).map_err(|source| IpcError::Bind {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    restrict(path);
+    Ok(Claim::First(Listening {
+        listener,
+        path: path.to_path_buf(),
+        _lock: lock,
+    }))
 }
 
 fn ask_to_open(mut stream: UnixStream) -> std::io::Result<()> {
@@ -192,13 +254,16 @@ fn ask_to_open(mut stream: UnixStream) -> std::io::Result<()> {
     writeln!(stream, "{HELLO_OPEN}")?;
     let mut answer = String::new();
     BufReader::new(stream).read_line(&mut answer)?;
-    if answer.trim() == OK {
-        Ok(())
-    } else {
-        Err(std::io::Error::new(
+    match answer.trim() {
+        OK => Ok(()),
+        QUITTING => Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "the running tray is quitting",
+        )),
+        other => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("unexpected answer {answer:?}"),
-        ))
+            format!("unexpected answer {other:?}"),
+        )),
     }
 }
 
@@ -261,45 +326,110 @@ mod tests {
         assert_eq!(ToWindow::parse("{not json"), None);
     }
 
-    /// First launch listens; a second one is answered and hands over; a file left by a tray that
-    /// died is taken over.
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+    }
+
+    /// Answer `n` second launches with `answer`, then hand the listener back.
+    fn answer(l: Listening, n: usize, answer: &'static str) -> std::thread::JoinHandle<Listening> {
+        std::thread::spawn(move || {
+            for _ in 0..n {
+                let (stream, _) = l
+                    .listener
+                    .accept()
+                    .unwrap_or_else(|e| panic!("accept: {e}"));
+                let mut hello = String::new();
+                let mut r = BufReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
+                r.read_line(&mut hello).unwrap_or_default();
+                assert_eq!(hello.trim(), HELLO_OPEN);
+                let mut w = stream;
+                writeln!(w, "{answer}").unwrap_or_default();
+            }
+            l
+        })
+    }
+
+    /// First launch listens; a second one is answered and hands over; a socket file left by a
+    /// tray that died is taken over.
     #[test]
     fn one_tray_per_socket() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let dir = tmp();
         let path = dir.path().join("run").join("tray.sock");
-        let Ok(Claim::First(listener)) = claim(&path) else {
+        let Ok(Claim::First(l)) = claim(&path) else {
             panic!("the first launch must listen");
         };
-        let server = std::thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
-            reader.read_line(&mut line).unwrap_or_default();
-            let mut w = stream;
-            writeln!(w, "{OK}").unwrap_or_default();
-            (line, listener)
-        });
+        let server = answer(l, 1, OK);
         assert!(matches!(claim(&path), Ok(Claim::Handed)));
-        let (hello, listener) = server.join().unwrap_or_else(|_| panic!("server thread"));
-        assert_eq!(hello.trim(), HELLO_OPEN);
-        // The tray dies without removing its socket file: the next launch takes over.
-        drop(listener);
+        drop(server.join().unwrap_or_else(|_| panic!("server thread")));
+        assert!(!path.exists(), "the tray removes its socket when it ends");
+
+        // A tray killed outright leaves its socket file, but not its lock.
+        let stale = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
+        drop(stale);
         assert!(path.exists());
         assert!(matches!(claim(&path), Ok(Claim::First(_))));
     }
 
+    /// Launches at the same instant: exactly one tray, the others hand over to it.
+    #[test]
+    fn simultaneous_launches_make_one_tray() {
+        let dir = tmp();
+        let path = dir.path().join("tray.sock");
+        let n = 8;
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(n));
+        let launches: Vec<_> = (0..n)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    match claim(&path) {
+                        // The tray answers everyone else, then stays up until they are done.
+                        Ok(Claim::First(l)) => Some(answer(l, n - 1, OK)),
+                        Ok(Claim::Handed) => None,
+                        Err(e) => panic!("{e}"),
+                    }
+                })
+            })
+            .collect();
+        let trays: Vec<_> = launches
+            .into_iter()
+            .filter_map(|t| t.join().unwrap_or_else(|_| panic!("launch thread")))
+            .collect();
+        assert_eq!(trays.len(), 1, "one tray, {} handed over", n - 1);
+        for t in trays {
+            drop(t.join());
+        }
+    }
+
+    /// A launch while the tray quits waits for it to end, then becomes the tray.
+    #[test]
+    fn a_launch_during_quit_takes_over() {
+        let dir = tmp();
+        let path = dir.path().join("tray.sock");
+        let Ok(Claim::First(l)) = claim(&path) else {
+            panic!("the first launch must listen");
+        };
+        // Answers "quitting", then ends (the lock is released with the listener).
+        let quitting = answer(l, 1, QUITTING);
+        let ender = std::thread::spawn(move || drop(quitting.join()));
+        assert!(matches!(claim(&path), Ok(Claim::First(_))));
+        let _ = ender.join();
+    }
+
     #[test]
     fn a_tray_that_never_answers_is_an_error_not_a_second_tray() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let dir = tmp();
         let path = dir.path().join("tray.sock");
-        // Listening (the kernel accepts the connection) but never reading or answering.
-        let _hung = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
-        let started = std::time::Instant::now();
+        // Holds the lock and listens (the kernel accepts connections) but never answers.
+        let Ok(Claim::First(_hung)) = claim(&path) else {
+            panic!("the first launch must listen");
+        };
+        let started = Instant::now();
         let err = claim(&path)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("already running"), "{err}");
-        assert!(started.elapsed() < ANSWER_WAIT * 2);
+        assert!(started.elapsed() < ANSWER_WAIT * 3);
     }
 }

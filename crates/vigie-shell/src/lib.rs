@@ -28,6 +28,9 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub const TRAY_BIN: &str = "vigie-tray";
 /// The window binary's file name.
 pub const WINDOW_BIN: &str = "vigie-app";
+/// The argument the tray starts the window with: such a window never starts a tray itself (a
+/// tray it cannot reach would otherwise start another, which starts another window…).
+pub const FROM_TRAY: &str = "--from-tray";
 
 /// A sibling binary of the running one (`vigie-tray` next to `vigie-app`, and the other way):
 /// both are installed in the same directory (`/usr/bin` from the packages, `target/<profile>`

@@ -29,7 +29,7 @@ use vigie_core::config::{self, Config};
 use vigie_core::i18n::Lang;
 use vigie_core::poller::Engine;
 use vigie_core::store::{self, Store};
-use vigie_shell::ipc::{self, Claim, IpcError};
+use vigie_shell::ipc::{self, Claim, IpcError, Listening};
 use vigie_shell::logging;
 
 use crate::app::Shared;
@@ -48,34 +48,27 @@ fn run() -> i32 {
     let log = logging::init_tray();
     // Single instance: a second launch asks the running tray to open the window, and exits.
     let socket = ipc::socket_path();
-    let listener = match ipc::claim(&socket) {
+    let listening = match ipc::claim(&socket) {
         Ok(Claim::Handed) => {
             tracing::info!("Vigie is already running: asked it to open the history window");
             return 0;
         }
-        Ok(Claim::First(l)) => Some(l),
+        Ok(Claim::First(l)) => Ok(l),
         Err(e @ IpcError::NoAnswer { .. }) => {
             tracing::error!("{e}");
             return 1;
         }
-        // No socket (a read-only runtime dir…): the tray still works, as more than one instance.
+        // No socket (a read-only runtime dir…): the tray still works, without its window.
         Err(e) => {
-            tracing::warn!("{e}; a second launch will start a second tray");
-            None
+            tracing::error!("{e}; the history window cannot open in this run");
+            Err(e.to_string())
         }
     };
-    let ours = listener.is_some();
-    let code = run_tray(log, listener);
-    if ours {
-        let _ = std::fs::remove_file(&socket);
-    }
-    code
+    // The lock and the socket are held until the end of run_tray.
+    run_tray(log, listening)
 }
 
-fn run_tray(
-    log: Result<std::path::PathBuf, String>,
-    listener: Option<std::os::unix::net::UnixListener>,
-) -> i32 {
+fn run_tray(log: Result<std::path::PathBuf, String>, listening: Result<Listening, String>) -> i32 {
     let mut problems: Vec<String> = Vec::new();
     let config_path = config::default_path();
     let data_dir = store::default_dir();
@@ -163,14 +156,18 @@ fn run_tray(
         return 1;
     }
     engine::start(&shared, engine, commands_rx);
-    if let Some(listener) = listener {
-        socket::serve(&shared, listener);
+    match listening.as_ref().map(|l| l.listener.try_clone()) {
+        Ok(Ok(listener)) => socket::serve(&shared, listener),
+        Ok(Err(e)) => shared
+            .window
+            .set_unreachable(format!("cannot listen on the tray's socket: {e}")),
+        Err(why) => shared.window.set_unreachable(why.clone()),
     }
     if !problems.is_empty() {
         notify::send(&shared, app::config_notice(&config_path, &problems, lang));
     }
     if window::wanted_at_start() {
-        shared.window.open();
+        notify::open_window(&shared);
     }
     // SIGTERM (logout, `kill`) and Ctrl-C end the loop like Quit, so the icon file and the
     // socket are removed and the window is told.
@@ -183,8 +180,12 @@ fn run_tray(
     gtk::main();
 
     tracing::info!("quitting");
+    // No new window or second launch from here on; the open window sees its socket close.
+    shared.window.quit();
+    if let Ok(l) = &listening {
+        l.close();
+    }
     tray::remove();
-    shared.window.close();
     let _ = shared.commands.send(vigie_core::poller::Command::Stop);
     engine_rt.stop();
     0

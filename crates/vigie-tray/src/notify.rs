@@ -60,7 +60,7 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
                     return;
                 }
                 match xdg::chosen(&handle, ACTION_WAIT).await {
-                    Some(Choice::Open) => app.window.open(),
+                    Some(Choice::Open) => open_window(&app),
                     Some(Choice::Snooze(length)) => {
                         if let Err(e) = crate::holds::snooze(&app, &notice.service_ids, length) {
                             tracing::warn!("snooze not stored: {e}");
@@ -86,6 +86,24 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
             Err(e) => tracing::warn!("notification {:?} not shown: {e}", notice.summary),
         }
     });
+}
+
+/// Open the history window; when it cannot open, say so in a notice (a menu item that does
+/// nothing, with the reason only in a log file, would leave the user guessing).
+pub fn open_window(shared: &Arc<Shared>) {
+    if let Err(why) = shared.window.open() {
+        tracing::error!("cannot open the history window: {why}");
+        send(
+            shared,
+            Notice {
+                summary: shared.lang().texts().window_failed.into(),
+                body: why,
+                urgency: vigie_core::policy::Urgency::Normal,
+                service_ids: Vec::new(),
+                incident: None,
+            },
+        );
+    }
 }
 
 /// Wait for `fut` at most `limit`; `None` when the time ran out (the future is dropped).

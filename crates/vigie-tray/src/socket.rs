@@ -43,9 +43,13 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> std::io::Result<()> {
     let hello = lines.next().transpose()?.unwrap_or_default();
     match hello.trim() {
         ipc::HELLO_OPEN => {
-            tracing::info!("a second launch asked for the history window");
-            shared.window.open();
             let mut w = stream;
+            if shared.window.quitting() {
+                // The launch waits for this tray to end, then becomes the tray.
+                return writeln!(w, "{}", ipc::QUITTING);
+            }
+            tracing::info!("a second launch asked for the history window");
+            crate::notify::open_window(shared);
             writeln!(w, "{}", ipc::OK)
         }
         ipc::HELLO_WINDOW => window(shared, stream, lines),
@@ -56,7 +60,8 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> std::io::Result<()> {
     }
 }
 
-/// A window connected: it gets the current snapshot at once, then every new one.
+/// A window connected: it gets the current snapshot at once, then every new one, and its
+/// requests are acted on until it goes (whatever ends the connection, it is detached).
 fn window(
     shared: &Arc<Shared>,
     mut stream: UnixStream,
@@ -64,31 +69,48 @@ fn window(
 ) -> std::io::Result<()> {
     let Some(id) = shared
         .window
-        .attach(&stream, ipc::snapshot_line(&shared.snapshot()))?
+        .attach(&stream, || ipc::snapshot_line(&shared.snapshot()))?
     else {
-        // One window at a time: the open one came to the front.
+        // One window at a time (the open one came to the front), or the tray is quitting.
         return writeln!(stream, "{}", ipc::BYE);
     };
     tracing::info!("history window connected");
+    let mut ended = Ok(());
     for line in lines {
-        match Request::parse(&line?) {
-            Some(Request::Refresh) => {
-                let _ = shared.commands.send(Command::Refresh);
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                ended = Err(e);
+                break;
             }
-            Some(Request::Reload) => reload(shared),
-            Some(Request::Holds) => crate::holds::reload(shared),
-            None => {}
-        }
+        };
+        request(shared, Request::parse(&line));
     }
     shared.window.detach(id);
     tracing::info!("history window closed");
-    Ok(())
+    ended
+}
+
+/// Act on one request of the window.
+fn request(shared: &Arc<Shared>, request: Option<Request>) {
+    match request {
+        Some(Request::Refresh) => {
+            let _ = shared.commands.send(Command::Refresh);
+        }
+        Some(Request::Reload) => reload(shared),
+        Some(Request::Holds) => crate::holds::reload(shared),
+        None => {}
+    }
 }
 
 /// The window saved settings to the config file: apply them here.
 fn reload(shared: &Arc<Shared>) {
     match config::load(&config::default_path()) {
         Ok(cfg) => {
+            tracing::info!(
+                "settings reloaded from {}",
+                config::default_path().display()
+            );
             *lock(&shared.notifications) = cfg.notifications.clone();
             *lock(&shared.lang) = vigie_core::i18n::Lang::resolve(cfg.language.as_deref());
             let _ = shared.commands.send(Command::Reload(Box::new(cfg)));
@@ -96,5 +118,64 @@ fn reload(shared: &Arc<Shared>) {
         }
         // The window validates before writing, so this is a file edited by hand meanwhile.
         Err(e) => tracing::warn!("settings not applied: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use tokio::sync::mpsc::unbounded_channel;
+    use vigie_core::holds::Holds;
+    use vigie_core::i18n::Lang;
+    use vigie_core::store::Store;
+    use vigie_core::Snapshot;
+
+    /// What the window asks reaches the tray: a refresh goes to the poller; saved settings are
+    /// read from the config file (the poller reloads, the language changes at once); a snooze
+    /// stored by the window is read back from the database.
+    #[test]
+    fn the_windows_requests_reach_the_tray() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut store = Store::open_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let (tx, mut rx) = unbounded_channel();
+        let shared = Arc::new(Shared::new(
+            Snapshot::new(Utc::now(), true, Vec::new()),
+            tx,
+            Default::default(),
+            Lang::En,
+            store.path().to_path_buf(),
+            rt.handle().clone(),
+        ));
+
+        request(&shared, Some(Request::Refresh));
+        assert!(matches!(rx.try_recv(), Ok(Command::Refresh)));
+
+        // The only test of this binary that sets VIGIE_CONFIG.
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "language = \"fr\"\ninterval = \"5m\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::env::set_var("VIGIE_CONFIG", &config);
+        request(&shared, Some(Request::Reload));
+        assert_eq!(shared.lang(), Lang::Fr);
+        match rx.try_recv() {
+            Ok(Command::Reload(cfg)) => assert_eq!(cfg.interval.as_secs(), 300),
+            _ => panic!("the poller was not told to reload"),
+        }
+
+        // The window's own connection stores a snooze; the tray reads it back.
+        let until = Utc::now() + chrono::Duration::hours(1);
+        Holds::snooze(&mut store, "claude", Some(until), Utc::now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(lock(&shared.holds).snoozed.is_empty());
+        request(&shared, Some(Request::Holds));
+        assert_eq!(lock(&shared.holds).snoozed.get("claude"), Some(&until));
+
+        // Words it does not know change nothing.
+        request(&shared, Request::parse("shutdown"));
+        assert!(rx.try_recv().is_err());
     }
 }

@@ -288,7 +288,7 @@ fn build_menu(
 fn on_menu_event(shared: &Arc<Shared>, id: &str) {
     let now = Utc::now();
     match id {
-        ID_OPEN => shared.window.open(),
+        ID_OPEN => crate::notify::open_window(shared),
         ID_REFRESH => {
             let _ = shared.commands.send(Command::Refresh);
         }

@@ -8,10 +8,16 @@
 //!
 //! One window at a time: asking for the window while one is connected focuses it; a window that
 //! connects while another is open is told `bye` (after the open one was focused).
+//!
+//! Nothing here blocks on the window: lines go through a short queue to a writer thread of the
+//! window's own, so a window that stops reading can stall neither GTK's thread (the menu) nor the
+//! engine's. A window that falls behind by a whole queue, or cannot be written to, is
+//! disconnected (its end of the socket closes, and it exits).
 
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::process::{Command as Process, Stdio};
+use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,12 +26,17 @@ use vigie_shell::{ipc, lock, logging};
 
 /// How long a started window may take to connect before another request starts a new one.
 const STARTING_WAIT: Duration = Duration::from_secs(30);
+/// Lines queued for a window that is not reading: a window this far behind is dropped.
+const QUEUE: usize = 16;
+
 /// The tray's side of the link (shared with the thread that reaps a started window).
-#[derive(Default)]
 pub struct Link(Arc<Mutex<LinkState>>);
 
-#[derive(Default)]
 struct LinkState {
+    /// Why no window can reach the tray (it has no socket), if so.
+    unreachable: Option<String>,
+    /// The tray is quitting: no new window.
+    quitting: bool,
     connected: Option<Connected>,
     /// A window process we started that has not connected yet, and when.
     starting: Option<(u32, Instant)>,
@@ -34,50 +45,76 @@ struct LinkState {
 
 struct Connected {
     id: u64,
+    lines: SyncSender<String>,
     stream: UnixStream,
 }
 
+impl Default for Link {
+    fn default() -> Link {
+        Link(Arc::new(Mutex::new(LinkState {
+            unreachable: None,
+            quitting: false,
+            connected: None,
+            starting: None,
+            next_id: 0,
+        })))
+    }
+}
+
 impl LinkState {
-    /// Write one line to the connected window; a window that cannot be written to is dropped
-    /// (it is closing: its reader thread sees the end too).
-    fn send(&mut self, line: &str) -> bool {
-        let Some(c) = self.connected.as_mut() else {
+    /// Queue one line for the connected window; one that cannot take it is disconnected.
+    fn send(&mut self, line: String) -> bool {
+        let Some(c) = self.connected.as_ref() else {
             return false;
         };
-        if writeln!(c.stream, "{line}").is_ok() {
+        if c.lines.try_send(line).is_ok() {
             return true;
         }
-        self.connected = None;
+        self.disconnect();
         false
+    }
+
+    fn disconnect(&mut self) {
+        if let Some(c) = self.connected.take() {
+            let _ = c.stream.shutdown(std::net::Shutdown::Both);
+        }
     }
 }
 
 impl Link {
-    /// Show the history window: focus the open one, or start `vigie-app`.
-    pub fn open(&self) {
+    /// The tray has no socket (`why`): a window could not reach it, so none is started.
+    pub fn set_unreachable(&self, why: String) {
+        lock(&self.0).unreachable = Some(why);
+    }
+
+    /// Show the history window: focus the open one, or start `vigie-app`. `Err` says why it
+    /// cannot open (for the user: the caller notifies).
+    pub fn open(&self) -> Result<(), String> {
         let mut st = lock(&self.0);
-        if st.send(ipc::FOCUS) {
-            return;
+        if st.quitting {
+            return Ok(());
+        }
+        if let Some(why) = &st.unreachable {
+            return Err(why.clone());
+        }
+        if st.send(ipc::FOCUS.into()) {
+            return Ok(());
         }
         if st
             .starting
             .is_some_and(|(_, at)| at.elapsed() < STARTING_WAIT)
         {
-            return; // on its way
+            return Ok(()); // on its way
         }
         let exe = vigie_shell::sibling(vigie_shell::WINDOW_BIN);
-        let spawned = Process::new(&exe)
+        let mut child = Process::new(&exe)
+            .arg(vigie_shell::FROM_TRAY)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             // Its log lines (and WebKit's warnings) go to the tray's log file.
             .stderr(Stdio::piped())
-            .spawn();
-        let mut child = match spawned {
-            Ok(c) => c,
-            Err(e) => {
-                return tracing::error!("cannot open the history window ({}): {e}", exe.display())
-            }
-        };
+            .spawn()
+            .map_err(|e| format!("{}: {e}", exe.display()))?;
         if let Some(stderr) = child.stderr.take() {
             logging::relay(stderr);
         }
@@ -93,29 +130,45 @@ impl Link {
                 st.starting = None;
             }
         });
+        Ok(())
     }
 
-    /// A window connected: unless another one is open (which is then focused, and `None` says
-    /// so), it becomes the window, and gets `first` (the current snapshot) before any newer one.
+    /// A window connected. Unless another one is open (which is focused; `None` says so) or the
+    /// tray is quitting, it becomes the window and gets `first()` (the current snapshot, read
+    /// under the link's lock so no newer one can go out before it), then every new one.
     pub fn attach(
         &self,
         stream: &UnixStream,
-        first: Option<String>,
+        first: impl FnOnce() -> Option<String>,
     ) -> std::io::Result<Option<u64>> {
         let mut st = lock(&self.0);
-        if st.send(ipc::FOCUS) {
+        if st.quitting || st.send(ipc::FOCUS.into()) {
             return Ok(None);
         }
         let id = st.next_id;
         st.next_id += 1;
         st.starting = None;
-        if let Some(line) = first {
-            writeln!(&*stream, "{line}")?;
-        }
+        let (lines, queued) = sync_channel::<String>(QUEUE);
+        let mut out = stream.try_clone()?;
+        std::thread::Builder::new()
+            .name("vigie-window-out".into())
+            .spawn(move || {
+                for line in queued {
+                    // One write per line: a timeout never leaves half a line followed by more.
+                    if out.write_all(format!("{line}\n").as_bytes()).is_err() {
+                        let _ = out.shutdown(std::net::Shutdown::Both);
+                        break;
+                    }
+                }
+            })?;
         st.connected = Some(Connected {
             id,
+            lines,
             stream: stream.try_clone()?,
         });
+        if let Some(line) = first() {
+            st.send(line);
+        }
         Ok(Some(id))
     }
 
@@ -123,7 +176,7 @@ impl Link {
     pub fn detach(&self, id: u64) {
         let mut st = lock(&self.0);
         if st.connected.as_ref().is_some_and(|c| c.id == id) {
-            st.connected = None;
+            st.disconnect();
         }
     }
 
@@ -132,16 +185,22 @@ impl Link {
         let mut st = lock(&self.0);
         if st.connected.is_some() {
             if let Some(line) = ipc::snapshot_line(snapshot) {
-                st.send(&line);
+                st.send(line);
             }
         }
     }
 
-    /// The tray is quitting: the window sees its end of the socket close, and exits.
-    pub fn close(&self) {
-        if let Some(c) = lock(&self.0).connected.take() {
-            let _ = c.stream.shutdown(std::net::Shutdown::Both);
-        }
+    /// Is the tray quitting?
+    pub fn quitting(&self) -> bool {
+        lock(&self.0).quitting
+    }
+
+    /// The tray is quitting: no new window, and the open one sees its end of the socket close,
+    /// and exits. (One still starting finds the socket gone, or is told `bye`, and exits too.)
+    pub fn quit(&self) {
+        let mut st = lock(&self.0);
+        st.quitting = true;
+        st.disconnect();
     }
 }
 
@@ -169,7 +228,7 @@ mod tests {
         let (tray_end, window_end) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
         let mut first = BufReader::new(window_end);
         let id = link
-            .attach(&tray_end, Some("first".into()))
+            .attach(&tray_end, || Some("first".into()))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(id, Some(0));
         let s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
@@ -183,25 +242,61 @@ mod tests {
         let (other_tray_end, _other_window_end) =
             UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            link.attach(&other_tray_end, Some("x".into())).ok(),
+            link.attach(&other_tray_end, || Some("x".into())).ok(),
             Some(None)
         );
         assert_eq!(line(&mut first), ipc::FOCUS);
 
         link.detach(0);
-        assert_eq!(link.attach(&other_tray_end, None).ok(), Some(Some(1)));
+        assert_eq!(link.attach(&other_tray_end, || None).ok(), Some(Some(1)));
+
+        // Quitting: no new window, and the open one sees its socket close.
+        link.quit();
+        let (third, _w) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(link.attach(&third, || None).ok(), Some(None));
+        assert_eq!(link.open(), Ok(()));
     }
 
-    /// A window that closed its end is dropped at the next write, so the next request starts a
-    /// new one instead of focusing a ghost.
+    /// A window that stops reading is dropped once its queue is full (the tray never waits on
+    /// it), and its end of the socket is closed so it exits.
     #[test]
-    fn a_closed_window_is_dropped() {
+    fn a_window_that_stops_reading_is_dropped_not_waited_for() {
         let link = Link::default();
         let (tray_end, window_end) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(link.attach(&tray_end, None).ok(), Some(Some(0)));
-        drop(window_end);
-        drop(tray_end);
-        link.send_snapshot(&Snapshot::new(chrono::Utc::now(), true, Vec::new()));
-        assert!(lock(&link.0).connected.is_none());
+        tray_end
+            .set_write_timeout(Some(Duration::from_millis(200)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(link.attach(&tray_end, || None).ok(), Some(Some(0)));
+        // Big snapshots, never read: the socket buffer fills, then the queue.
+        let mut s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
+        let spec =
+            vigie_core::ServiceSpec::new("x", "x".repeat(20_000), vigie_core::Kind::Statuspage, "");
+        s.services = (0..20)
+            .map(|_| vigie_core::ServiceState::unread(&spec))
+            .collect();
+        let started = Instant::now();
+        for _ in 0..200 {
+            link.send_snapshot(&s);
+            if lock(&link.0).connected.is_none() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(lock(&link.0).connected.is_none(), "still connected");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // The window side sees its end closed (after what was in the buffer).
+        let mut r = BufReader::new(window_end);
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut r, &mut sink);
+    }
+
+    #[test]
+    fn a_tray_without_a_socket_says_why_no_window_opens() {
+        let link = Link::default();
+        link.set_unreachable("no socket: /nope/tray.sock: permission denied".into());
+        assert_eq!(
+            link.open(),
+            Err("no socket: /nope/tray.sock: permission denied".to_string())
+        );
     }
 }
