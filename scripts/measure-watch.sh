@@ -26,17 +26,23 @@ f=tests/fixtures
 i=0
 for id in chatgpt openai-api codex claude claude-api claude-code github-copilot perplexity gemini-api mistral; do
   i=$((i + 1))
+  extra=""
   case $id in
-    chatgpt|openai-api|codex)
+    chatgpt|openai-api|codex|perplexity)
       put "/s$i/api/v1/summary" $f/incident-io/openai-widget-v1-summary-quiet-2026-09.json
       host=${url#http://}
       put "/s$i/proxy/$host" $f/incident-io/openai-proxy-summary-all-operational-2026-09.json
       put "/s$i/history.atom" $f/feeds/github-statuspage-history-atom-4-entries-2026-09-03.xml ;;
-    perplexity)
-      put "/s$i/v3/summary.json" $f/instatus/wistia-v3-summary-up-2026-09-23-DOCQUOTE.json
-      put "/s$i/v3/components.json" $f/instatus/wistia-v3-components-2026-09-23-DOCQUOTE-TRIMMED.json ;;
+    github-copilot)
+      put "/s$i/api/v2/summary.json" $f/statuspage/github-summary-minor-packages-partial-outage-2022-11-25.json
+      put "/s$i/api/v2/incidents.json" $f/statuspage/github-incidents-2-resolved-2024-09-16.json ;;
     gemini-api)
-      put "/s$i/incidents.json" $f/google-cloud/gcp-incidents-edited-3-secret-manager-2022-07.json ;;
+      # AI Studio: the status page (for its public key) and the RPC the page calls.
+      printf '%s' '<!doctype html><html><script>window.WIZ_global_data={"B8SWKb":"AIzaSyTEST0123456789abcdefghijklmnopqrs"};</script></html>' >"$work/aistudio.html"
+      put "/s$i/status" "$work/aistudio.html"
+      put "/s$i/%24rpc/google.internal.alkali.applications.makersuite.v1.MakerSuiteService/ListIncidentsHistory" \
+        $f/google-aistudio/aistudio-ListIncidentsHistory-50-incidents-2-open-2026-04-17.json
+      extra="page_url = \"$url/s$i/status\"\n" ;;
     mistral)
       curl -fsS -X PUT --data-binary '{}' "$url/_control/route?path=/s$i/v1/models&status=401" >/dev/null ;;
     *)
@@ -44,8 +50,17 @@ for id in chatgpt openai-api codex claude claude-api claude-code github-copilot 
       put "/s$i/api/v2/incidents.json" $f/statuspage/github-incidents-2-resolved-2024-09-16.json ;;
   esac
   if [ "$id" = mistral ]; then u="$url/s$i/v1/models"; else u="$url/s$i"; fi
-  printf '[[service]]\nid = "%s"\nurl = "%s"\n' "$id" "$u" >> "$work/config.toml"
+  printf '[[service]]\nid = "%s"\nurl = "%s"\n%b' "$id" "$u" "$extra" >> "$work/config.toml"
 done
+# Every service must read its page: a failing one would make the figures lighter than real.
+VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/check-data" target/release/vigie check --json \
+  >"$work/check.json" 2>"$work/check.err" || true
+unread=$(python3 -c 'import json,sys; print(" ".join(s["id"] for s in json.load(open(sys.argv[1]))["services"] if not s["reachable"]))' "$work/check.json")
+if [ -n "$unread" ]; then
+  echo "measure-watch: these services do not read their loopback page: $unread" >&2
+  cat "$work/check.err" >&2
+  exit 1
+fi
 
 pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -1,7 +1,7 @@
 //! The tray's shared state and the engine's thread: what the GTK thread, the engine's runtime
 //! and the socket threads all read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -10,8 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 use vigie_core::config::Notifications;
 use vigie_core::holds::Holds;
-use vigie_core::i18n::{fill, Lang};
-use vigie_core::policy::{self, Notice, Urgency};
+use vigie_core::i18n::Lang;
+use vigie_core::policy::{self, Notice};
 use vigie_core::poller::Command;
 use vigie_core::store::Store;
 use vigie_core::Snapshot;
@@ -168,23 +168,5 @@ impl EngineThread {
     pub fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.thread.join();
-    }
-}
-
-/// The one notice a config with problems gets at start.
-pub fn config_notice(path: &Path, problems: &[String], lang: Lang) -> Notice {
-    let text = problems.join("\n");
-    let t = lang.texts();
-    let path = path.display().to_string();
-    Notice {
-        summary: t.config_problems.into(),
-        body: format!(
-            "{}\n{}",
-            fill(t.config_defaults, &[("path", &path)]),
-            policy::truncate(&text, 400)
-        ),
-        urgency: Urgency::Normal,
-        service_ids: Vec::new(),
-        incident: None,
     }
 }

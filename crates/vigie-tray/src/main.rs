@@ -164,7 +164,10 @@ fn run_tray(log: Result<std::path::PathBuf, String>, listening: Result<Listening
         Err(why) => shared.window.set_unreachable(why.clone()),
     }
     if !problems.is_empty() {
-        notify::send(&shared, app::config_notice(&config_path, &problems, lang));
+        notify::send(
+            &shared,
+            notify::config_notice(&config_path, &problems, lang),
+        );
     }
     if window::wanted_at_start() {
         notify::open_window(&shared);

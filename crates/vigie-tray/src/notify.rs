@@ -16,7 +16,8 @@ use std::time::Duration;
 
 #[cfg(target_os = "linux")]
 use vigie_core::holds::SnoozeFor;
-use vigie_core::policy::Notice;
+use vigie_core::i18n::{fill, Lang};
+use vigie_core::policy::{self, Notice, Urgency};
 
 use crate::app::Shared;
 
@@ -98,11 +99,29 @@ pub fn open_window(shared: &Arc<Shared>) {
             Notice {
                 summary: shared.lang().texts().window_failed.into(),
                 body: why,
-                urgency: vigie_core::policy::Urgency::Normal,
+                urgency: Urgency::Normal,
                 service_ids: Vec::new(),
                 incident: None,
             },
         );
+    }
+}
+
+/// The one notice a config with problems gets at start.
+pub fn config_notice(path: &std::path::Path, problems: &[String], lang: Lang) -> Notice {
+    let text = problems.join("\n");
+    let t = lang.texts();
+    let path = path.display().to_string();
+    Notice {
+        summary: t.config_problems.into(),
+        body: format!(
+            "{}\n{}",
+            fill(t.config_defaults, &[("path", &path)]),
+            policy::truncate(&text, 400)
+        ),
+        urgency: Urgency::Normal,
+        service_ids: Vec::new(),
+        incident: None,
     }
 }
 
