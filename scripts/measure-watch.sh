@@ -2,7 +2,8 @@
 # Memory and idle CPU of `vigie watch` and of the tray, `vigie-tray` (both release), side by side
 # over the same ten default services served on loopback, interval 60 s. The tray runs headless
 # (Xvfb, a session D-Bus, trayer docking its icon), its window never opened.
-# Usage: scripts/measure-watch.sh [SECONDS]   (default 600: 10 minutes idle)
+# Usage: scripts/measure-watch.sh [SECONDS]   (default 600: 10 minutes idle; INTERVAL=2s polls
+#        faster, which magnifies the cost of each cycle when comparing two builds)
 # Prints PSS (from /proc/PID/smaps_rollup) after start-up and at the end, and CPU seconds used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ put() { curl -fsS -X PUT --data-binary "@$2" "$url/_control/route?path=$1&etag=v
 f=tests/fixtures
 {
   echo 'catalog = []'
-  echo 'interval = "60s"'
+  echo "interval = \"${INTERVAL:-60s}\""
 } > "$work/config.toml"
 i=0
 for id in chatgpt openai-api codex claude claude-api claude-code github-copilot perplexity gemini-api mistral; do
@@ -82,7 +83,7 @@ tray=$(cat "$work/tray.pid")
 sleep 5
 pss0=$(pss $app); cpu0=$(cpu $app)
 tpss0=$(pss "$tray"); tcpu0=$(cpu "$tray")
-echo "vigie watch and vigie-tray: 10 services on loopback each, interval 60s; measuring for ${secs}s…"
+echo "vigie watch and vigie-tray: 10 services on loopback each, interval ${INTERVAL:-60s}; measuring for ${secs}s…"
 sleep "$secs"
 pss1=$(pss $app); cpu1=$(cpu $app)
 tpss1=$(pss "$tray"); tcpu1=$(cpu "$tray")

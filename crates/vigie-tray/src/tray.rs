@@ -184,21 +184,35 @@ fn icon_image(state: IconState) -> Result<Icon, tray_icon::BadIcon> {
     Icon::from_rgba(icon::render(state, ICON_SIZE), ICON_SIZE, ICON_SIZE)
 }
 
-/// New words on the existing items (same structure).
+/// New words on the existing items (same structure). Only what changed is set: each set makes
+/// GTK lay the item out again and the tray host re-read it (dbusmenu), at every poll cycle.
 fn update_menu(m: &LiveMenu, snapshot: &Snapshot, now: DateTime<Utc>, holds: &Holds) {
     let lang = m.shape.3;
-    m.headline.set_text(headline(snapshot, now, lang));
+    set_text(&m.headline, headline(snapshot, now, lang));
     if let (Some(item), Some(until)) = (&m.paused, holds.paused_until) {
-        item.set_text(paused_line(lang, until));
+        set_text(item, paused_line(lang, until));
     }
     for (item, (id, until)) in m.snoozes.iter().zip(&holds.snoozed) {
-        item.set_text(snooze_line(lang, snapshot, id, *until));
+        set_text(item, snooze_line(lang, snapshot, id, *until));
     }
     for (item, s) in m.services.iter().zip(&snapshot.services) {
-        item.set_text(service_line(s, lang));
+        set_text(item, service_line(s, lang));
     }
-    m.resume.set_enabled(holds.paused_until.is_some());
-    m.autostart.set_checked(autostart_on());
+    let paused = holds.paused_until.is_some();
+    if m.resume.is_enabled() != paused {
+        m.resume.set_enabled(paused);
+    }
+    // Read each time: the window's Settings may have changed it from its own process.
+    let on = autostart_on();
+    if m.autostart.is_checked() != on {
+        m.autostart.set_checked(on);
+    }
+}
+
+fn set_text(item: &MenuItem, text: String) {
+    if item.text() != text {
+        item.set_text(text);
+    }
 }
 
 fn autostart_on() -> bool {
