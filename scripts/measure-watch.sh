@@ -9,12 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 cargo build --release -q -p vigie-cli -p vigie-testkit -p vigie-tray
+BIN="${CARGO_TARGET_DIR:-target}/release"
 work=$(mktemp -d)
 trap 'kill "${tray:-}" "${app:-}" "${srv:-}" 2>/dev/null || true; kill "${session:-}" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 # A loopback copy of every default service's endpoints, from the recorded payloads.
 mkdir -p "$work/www"
-target/release/vigie-fixture-server --port 0 --dir "$work/www" > "$work/srv.log" &
+"$BIN/vigie-fixture-server" --port 0 --dir "$work/www" > "$work/srv.log" &
 srv=$!
 for _ in $(seq 100); do grep -q listening "$work/srv.log" && break; sleep 0.05; done
 url=$(sed -n 's/^listening on //p' "$work/srv.log")
@@ -54,7 +55,7 @@ for id in chatgpt openai-api codex claude claude-api claude-code github-copilot 
   printf '[[service]]\nid = "%s"\nurl = "%s"\n%b' "$id" "$u" "$extra" >> "$work/config.toml"
 done
 # Every service must read its page: a failing one would make the figures lighter than real.
-VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/check-data" target/release/vigie check --json \
+VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/check-data" "$BIN/vigie" check --json \
   >"$work/check.json" 2>"$work/check.err" || true
 unread=$(python3 -c 'import json,sys; print(" ".join(s["id"] for s in json.load(open(sys.argv[1]))["services"] if not s["reachable"]))' "$work/check.json")
 if [ -n "$unread" ]; then
@@ -64,8 +65,11 @@ if [ -n "$unread" ]; then
 fi
 
 pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/data" target/release/vigie watch > "$work/watch.log" &
+# CPU time in ns, summed over the process's threads (schedstat: ns, where /proc/PID/stat counts
+# 10 ms ticks, too coarse for a process that idles at a few ms a minute). Both processes keep
+# their threads for the whole run, so no thread's time is lost.
+cpu() { cat /proc/"$1"/task/*/schedstat | awk '{ ns += $1 } END { printf "%d", ns }'; }
+VIGIE_CONFIG="$work/config.toml" VIGIE_DATA_DIR="$work/data" "$BIN/vigie" watch > "$work/watch.log" &
 app=$!
 # The tray, with its own data dir: `exec` keeps the pid that bash writes first.
 mkdir -p "$work/xdg"
@@ -75,7 +79,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   sleep 1
   echo $$ > "$0/tray.pid"
   exec env VIGIE_CONFIG="$0/config.toml" VIGIE_DATA_DIR="$0/tray-data" XDG_STATE_HOME="$0/xdg" \
-    XDG_CONFIG_HOME="$0/xdg" XDG_CACHE_HOME="$0/xdg" target/release/vigie-tray' "$work" \
+    XDG_CONFIG_HOME="$0/xdg" XDG_CACHE_HOME="$0/xdg" "$1/vigie-tray"' "$work" "$BIN" \
   >"$work/tray.out" 2>&1 &
 session=$!
 for _ in $(seq 100); do [ -s "$work/tray.pid" ] && break; sleep 0.1; done
@@ -87,11 +91,10 @@ echo "vigie watch and vigie-tray: 10 services on loopback each, interval ${INTER
 sleep "$secs"
 pss1=$(pss $app); cpu1=$(cpu $app)
 tpss1=$(pss "$tray"); tcpu1=$(cpu "$tray")
-ticks=$(getconf CLK_TCK)
 mb() { echo "$1/1024" | bc -l; }
 printf '| figure | vigie watch | vigie-tray |\n|---|---|---|\n'
 printf '| PSS after start-up | %.1f MB | %.1f MB |\n' "$(mb "$pss0")" "$(mb "$tpss0")"
 printf '| PSS after %ss | %.1f MB | %.1f MB |\n' "$secs" "$(mb "$pss1")" "$(mb "$tpss1")"
-printf '| CPU over %ss idle | %.3f s | %.3f s |\n' "$secs" "$(echo "($cpu1-$cpu0)/$ticks" | bc -l)" \
-  "$(echo "($tcpu1-$tcpu0)/$ticks" | bc -l)"
+printf '| CPU over %ss idle | %.3f s | %.3f s |\n' "$secs" "$(echo "($cpu1-$cpu0)/10^9" | bc -l)" \
+  "$(echo "($tcpu1-$tcpu0)/10^9" | bc -l)"
 printf '| requests served (both) | %s |\n' "$(curl -fsS "$url/_control/hits" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin).values()))')"
