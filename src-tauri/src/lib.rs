@@ -114,7 +114,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> i32 {
                             let _ = handle.emit("snapshot", &*snapshot);
                         }
                         Some(ToWindow::Focus) => window::open(&handle),
-                        Some(ToWindow::Bye) | None => {}
+                        // The tray quits: its end closes next, and the window goes with it.
+                        Some(ToWindow::Bye) | Some(ToWindow::Quitting) | None => {}
                     }
                 }
                 handle.exit(0);

@@ -53,6 +53,13 @@ impl TrayLink {
         let hello = match ToWindow::parse(&first) {
             Some(ToWindow::Snapshot(s)) => Hello::Snapshot(s),
             Some(ToWindow::Bye) => Hello::AlreadyOpen,
+            // Like no tray at all: the one `no_tray` starts takes over once this one has ended.
+            Some(ToWindow::Quitting) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionRefused,
+                    "the running tray is quitting",
+                ))
+            }
             _ => {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,

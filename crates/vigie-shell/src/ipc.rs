@@ -11,8 +11,8 @@
 //! The protocol, each line ended by `\n`:
 //! - the client's first line is [`HELLO_OPEN`] (a second launch: the tray opens the window and
 //!   answers [`OK`], or [`QUITTING`]) or [`HELLO_WINDOW`] (a window: it stays connected);
-//! - to a window, the tray writes each new snapshot as JSON, [`FOCUS`] (come to the front) or
-//!   [`BYE`] (another window is already open: that one was focused, so exit);
+//! - to a window, the tray writes each new snapshot as JSON, [`FOCUS`] (come to the front),
+//!   [`BYE`] (another window is already open: that one was focused, so exit) or [`QUITTING`];
 //! - a window writes [`Request`]s: `refresh`, `reload` (settings were saved to the config file),
 //!   `holds` (a snooze was stored).
 //!
@@ -32,7 +32,8 @@ pub const HELLO_OPEN: &str = "open";
 pub const HELLO_WINDOW: &str = "window";
 /// The tray's answer to [`HELLO_OPEN`].
 pub const OK: &str = "ok";
-/// The tray's answer to [`HELLO_OPEN`] while it quits: wait, then take over.
+/// The tray's answer to [`HELLO_OPEN`], or its first line to a window, while it quits: wait
+/// for it to end, then take over.
 pub const QUITTING: &str = "quitting";
 /// Tray → window: come to the front.
 pub const FOCUS: &str = "focus";
@@ -47,11 +48,6 @@ pub enum IpcError {
     #[error("cannot create {dir}: {source}")]
     Dir {
         dir: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot listen on {path}: {source}")]
-    Bind {
-        path: PathBuf,
         source: std::io::Error,
     },
     #[error("Vigie is already running ({path}) but did not answer: {source}")]
@@ -97,6 +93,8 @@ pub enum ToWindow {
     Snapshot(Box<Snapshot>),
     Focus,
     Bye,
+    /// The tray is quitting.
+    Quitting,
 }
 
 impl ToWindow {
@@ -105,6 +103,7 @@ impl ToWindow {
         match line.trim() {
             FOCUS => Some(ToWindow::Focus),
             BYE => Some(ToWindow::Bye),
+            QUITTING => Some(ToWindow::Quitting),
             json => serde_json::from_str(json)
                 .ok()
                 .map(|s| ToWindow::Snapshot(Box::new(s))),
@@ -149,17 +148,30 @@ pub enum Claim {
 /// The tray's socket, and the lock that makes it the only one. Keep it for the process's life:
 /// [`Listening::close`] removes the socket file (no new connection can arrive while the tray
 /// quits), and dropping it releases the lock, so the next launch may take over.
+///
+/// The lock is kept even when the socket cannot be bound (a path too long for a socket, a file
+/// system without sockets): this tray then runs without its window, and later launches still
+/// find it running rather than each becoming another tray.
 #[derive(Debug)]
 pub struct Listening {
-    pub listener: UnixListener,
+    /// The socket, or why there is none.
+    pub listener: Result<UnixListener, String>,
     path: PathBuf,
+    /// What was bound (device, inode): only that file is removed, never a later tray's socket.
+    bound: Option<(u64, u64)>,
     /// `None` where the file system refuses locks: then the socket alone decides, as a best effort.
     _lock: Option<File>,
 }
 
 impl Listening {
     pub fn close(&self) {
-        let _ = std::fs::remove_file(&self.path);
+        use std::os::unix::fs::MetadataExt;
+        let ours = std::fs::symlink_metadata(&self.path)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
+        if ours.is_some() && ours == self.bound {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -176,7 +188,8 @@ impl Drop for Listening {
 /// deleting the first one's socket). The lock's holder removes a socket file left by a tray that
 /// died and binds; anyone else connects and asks for the window. A tray that holds the lock but
 /// is not listening yet (starting) or any more (quitting, it answers [`QUITTING`]) is waited for,
-/// up to a few seconds: then the lock is free and this launch takes over.
+/// up to a few seconds: then the lock is free and this launch takes over. Where the file system
+/// refuses locks, a socket nobody answers on decides instead.
 pub fn claim(path: &Path) -> Result<Claim, IpcError> {
     if let Some(dir) = path.parent() {
         create_private_dir(dir).map_err(|source| IpcError::Dir {
@@ -195,28 +208,31 @@ pub fn claim(path: &Path) -> Result<Claim, IpcError> {
             source,
         })?;
     let deadline = Instant::now() + ANSWER_WAIT;
+    let mut lock = Some(lock);
     loop {
-        match lock.try_lock() {
-            Ok(()) => return bind(path, Some(lock)),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(e)) => {
+        let locked = match lock.as_ref().map(File::try_lock) {
+            Some(Ok(())) => true,
+            Some(Err(TryLockError::WouldBlock)) => false,
+            Some(Err(TryLockError::Error(e))) => {
                 tracing::warn!(
                     "cannot lock {}: {e}; the socket alone decides",
                     lock_path.display()
                 );
-                return match UnixStream::connect(path) {
-                    Ok(stream) => ask_to_open(stream)
-                        .map(|()| Claim::Handed)
-                        .map_err(|source| no_answer(path, source)),
-                    Err(_) => bind(path, None),
-                };
+                lock = None;
+                false
             }
+            None => false,
+        };
+        if locked {
+            return Ok(bind(path, lock));
         }
         let last = match UnixStream::connect(path) {
             Ok(stream) => match ask_to_open(stream) {
                 Ok(()) => return Ok(Claim::Handed),
                 Err(e) => e,
             },
+            // No lock to decide, and nobody listening: this launch is the tray.
+            Err(_) if lock.is_none() => return Ok(bind(path, None)),
             Err(e) => e,
         };
         if Instant::now() >= deadline {
@@ -233,19 +249,27 @@ fn no_answer(path: &Path, source: std::io::Error) -> IpcError {
     }
 }
 
-fn bind(path: &Path, lock: Option<File>) -> Result<Claim, IpcError> {
+fn bind(path: &Path, lock: Option<File>) -> Claim {
+    use std::os::unix::fs::MetadataExt;
     // Nobody else holds the lock: a file here was left by a tray that died.
     let _ = std::fs::remove_file(path);
-    let listener = UnixListener::bind(path).map_err(|source| IpcError::Bind {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    restrict(path);
-    Ok(Claim::First(Listening {
+    let listener =
+        UnixListener::bind(path).map_err(|e| format!("cannot listen on {}: {e}", path.display()));
+    let bound = match &listener {
+        Ok(_) => {
+            restrict(path);
+            std::fs::symlink_metadata(path)
+                .ok()
+                .map(|m| (m.dev(), m.ino()))
+        }
+        Err(_) => None,
+    };
+    Claim::First(Listening {
         listener,
         path: path.to_path_buf(),
+        bound,
         _lock: lock,
-    }))
+    })
 }
 
 fn ask_to_open(mut stream: UnixStream) -> std::io::Result<()> {
@@ -333,11 +357,11 @@ mod tests {
     /// Answer `n` second launches with `answer`, then hand the listener back.
     fn answer(l: Listening, n: usize, answer: &'static str) -> std::thread::JoinHandle<Listening> {
         std::thread::spawn(move || {
+            let Ok(listener) = l.listener.as_ref() else {
+                panic!("the tray has no socket");
+            };
             for _ in 0..n {
-                let (stream, _) = l
-                    .listener
-                    .accept()
-                    .unwrap_or_else(|e| panic!("accept: {e}"));
+                let (stream, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
                 let mut hello = String::new();
                 let mut r = BufReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
                 r.read_line(&mut hello).unwrap_or_default();
@@ -431,5 +455,38 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("already running"), "{err}");
         assert!(started.elapsed() < ANSWER_WAIT * 3);
+    }
+
+    /// A socket that cannot be bound (here: a path over the 108 bytes a socket address holds)
+    /// still leaves this launch the tray, holding the lock: the next launch does not become a
+    /// second tray, it waits and gives up with an error.
+    #[test]
+    fn a_tray_without_its_socket_still_holds_the_lock() {
+        let dir = tmp();
+        let deep = dir.path().join("d".repeat(100));
+        let path = deep.join("tray.sock");
+        let Ok(Claim::First(l)) = claim(&path) else {
+            panic!("the first launch is the tray");
+        };
+        let why = l.listener.as_ref().err().cloned().unwrap_or_default();
+        assert!(why.contains("cannot listen on"), "{why}");
+        assert!(claim(&path).is_err(), "a second tray started");
+        drop(l);
+        assert!(matches!(claim(&path), Ok(Claim::First(_))));
+    }
+
+    /// Closing removes the socket this tray bound, never one bound after it at the same path.
+    #[test]
+    fn close_removes_only_our_socket() {
+        let dir = tmp();
+        let path = dir.path().join("tray.sock");
+        let Ok(Claim::First(l)) = claim(&path) else {
+            panic!("the first launch is the tray");
+        };
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let other = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
+        l.close();
+        assert!(path.exists(), "another tray's socket was removed");
+        drop(other);
     }
 }

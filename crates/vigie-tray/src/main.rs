@@ -58,11 +58,9 @@ fn run() -> i32 {
             tracing::error!("{e}");
             return 1;
         }
-        // No socket (a read-only runtime dir…): the tray still works, without its window.
-        Err(e) => {
-            tracing::error!("{e}; the history window cannot open in this run");
-            Err(e.to_string())
-        }
+        // No lock nor socket (a read-only runtime dir…): the tray still works, without its
+        // window.
+        Err(e) => Err(e.to_string()),
     };
     // The lock and the socket are held until the end of run_tray.
     run_tray(log, listening)
@@ -156,12 +154,17 @@ fn run_tray(log: Result<std::path::PathBuf, String>, listening: Result<Listening
         return 1;
     }
     engine::start(&shared, engine, commands_rx);
-    match listening.as_ref().map(|l| l.listener.try_clone()) {
-        Ok(Ok(listener)) => socket::serve(&shared, listener),
-        Ok(Err(e)) => shared
-            .window
-            .set_unreachable(format!("cannot listen on the tray's socket: {e}")),
-        Err(why) => shared.window.set_unreachable(why.clone()),
+    match listening.as_ref().map(|l| l.listener.as_ref()) {
+        Ok(Ok(listener)) => match listener.try_clone() {
+            Ok(listener) => socket::serve(&shared, listener),
+            Err(e) => shared
+                .window
+                .set_unreachable(format!("cannot listen on the tray's socket: {e}")),
+        },
+        Ok(Err(why)) | Err(why) => {
+            tracing::error!("{why}; the history window cannot open in this run");
+            shared.window.set_unreachable(why.clone());
+        }
     }
     if !problems.is_empty() {
         notify::send(
@@ -175,7 +178,9 @@ fn run_tray(log: Result<std::path::PathBuf, String>, listening: Result<Listening
     // SIGTERM (logout, `kill`) and Ctrl-C end the loop like Quit, so the icon file and the
     // socket are removed and the window is told.
     for signal in [15, 2] {
-        glib::unix_signal_add_local(signal, || {
+        let shared = shared.clone();
+        glib::unix_signal_add_local(signal, move || {
+            shared.window.quit();
             tray::quit();
             glib::ControlFlow::Break
         });

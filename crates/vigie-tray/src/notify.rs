@@ -61,7 +61,9 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
                     return;
                 }
                 match xdg::chosen(&handle, ACTION_WAIT).await {
-                    Some(Choice::Open) => open_window(&app),
+                    Some(Choice::Open) => {
+                        open_window(&app);
+                    }
                     Some(Choice::Snooze(length)) => {
                         if let Err(e) = crate::holds::snooze(&app, &notice.service_ids, length) {
                             tracing::warn!("snooze not stored: {e}");
@@ -90,20 +92,25 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
 }
 
 /// Open the history window; when it cannot open, say so in a notice (a menu item that does
-/// nothing, with the reason only in a log file, would leave the user guessing).
-pub fn open_window(shared: &Arc<Shared>) {
-    if let Err(why) = shared.window.open() {
-        tracing::error!("cannot open the history window: {why}");
-        send(
-            shared,
-            Notice {
-                summary: shared.lang().texts().window_failed.into(),
-                body: why,
-                urgency: Urgency::Normal,
-                service_ids: Vec::new(),
-                incident: None,
-            },
-        );
+/// nothing, with the reason only in a log file, would leave the user guessing). `false`: the
+/// tray is quitting.
+pub fn open_window(shared: &Arc<Shared>) -> bool {
+    match shared.window.open() {
+        Ok(opening) => opening,
+        Err(why) => {
+            tracing::error!("cannot open the history window: {why}");
+            send(
+                shared,
+                Notice {
+                    summary: shared.lang().texts().window_failed.into(),
+                    body: why,
+                    urgency: Urgency::Normal,
+                    service_ids: Vec::new(),
+                    incident: None,
+                },
+            );
+            true
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use vigie_shell::ipc::{self, Request};
 use vigie_shell::lock;
 
 use crate::app::Shared;
+use crate::window::Attach;
 
 /// A window that stops reading must not stall the engine.
 const WRITE_WAIT: Duration = Duration::from_secs(2);
@@ -43,14 +44,14 @@ fn connection(shared: &Arc<Shared>, stream: UnixStream) -> std::io::Result<()> {
     let hello = lines.next().transpose()?.unwrap_or_default();
     match hello.trim() {
         ipc::HELLO_OPEN => {
-            let mut w = stream;
-            if shared.window.quitting() {
-                // The launch waits for this tray to end, then becomes the tray.
-                return writeln!(w, "{}", ipc::QUITTING);
-            }
             tracing::info!("a second launch asked for the history window");
-            crate::notify::open_window(shared);
-            writeln!(w, "{}", ipc::OK)
+            let mut w = stream;
+            if crate::notify::open_window(shared) {
+                writeln!(w, "{}", ipc::OK)
+            } else {
+                // The launch waits for this tray to end, then becomes the tray.
+                writeln!(w, "{}", ipc::QUITTING)
+            }
         }
         ipc::HELLO_WINDOW => window(shared, stream, lines),
         other => Err(std::io::Error::new(
@@ -67,12 +68,15 @@ fn window(
     mut stream: UnixStream,
     lines: std::io::Lines<BufReader<UnixStream>>,
 ) -> std::io::Result<()> {
-    let Some(id) = shared
+    let id = match shared
         .window
         .attach(&stream, || ipc::snapshot_line(&shared.snapshot()))?
-    else {
-        // One window at a time (the open one came to the front), or the tray is quitting.
-        return writeln!(stream, "{}", ipc::BYE);
+    {
+        Attach::Attached(id) => id,
+        // One window at a time: the open one came to the front.
+        Attach::AlreadyOpen => return writeln!(stream, "{}", ipc::BYE),
+        // A window the user started then starts a tray, which takes over once this one ends.
+        Attach::Quitting => return writeln!(stream, "{}", ipc::QUITTING),
     };
     tracing::info!("history window connected");
     let mut ended = Ok(());

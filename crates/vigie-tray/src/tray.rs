@@ -79,15 +79,23 @@ thread_local! {
     static TRAY: RefCell<Option<Tray>> = const { RefCell::new(None) };
 }
 
-/// Where tray-icon writes the icon PNGs the tray host reads (a new file per change): the
-/// user's runtime dir (tmpfs, private), else the data dir.
+/// Where tray-icon writes the icon PNGs the tray host reads (a new file per change): beside the
+/// tray's socket (`$XDG_RUNTIME_DIR/vigie`, tmpfs and private, else the data dir), one folder per
+/// tray, since tray-icon deletes its previous file by name at each change.
 fn icon_dir() -> std::path::PathBuf {
-    std::env::var_os("XDG_RUNTIME_DIR")
-        .map(std::path::PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .map(|run| run.join("vigie"))
-        .unwrap_or_else(vigie_core::store::default_dir)
-        .join("tray-icon")
+    vigie_shell::ipc::socket_path().with_extension("icons")
+}
+
+/// Icons left by a tray that was killed (this one holds the lock: none is in use).
+fn clear_icons(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.path().extension().is_some_and(|x| x == "png") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Create the tray icon showing the shared state (the last known one, from the store), and route
@@ -98,12 +106,14 @@ pub fn create(shared: &Arc<Shared>) -> Result<(), Box<dyn std::error::Error>> {
     let lang = shared.lang();
     let (menu, live) = build_menu(shared, &snapshot, now)?;
     let state = icon_state(&snapshot);
+    let icons = icon_dir();
+    clear_icons(&icons);
     let icon = TrayIconBuilder::new()
         .with_id(TRAY_ID)
         .with_icon(icon_image(state)?)
         .with_tooltip(tooltip(&snapshot, now, lang))
         .with_menu(Box::new(menu))
-        .with_temp_dir_path(icon_dir())
+        .with_temp_dir_path(icons)
         .build()?;
     TRAY.with(|t| {
         *t.borrow_mut() = Some(Tray {
@@ -302,7 +312,9 @@ fn build_menu(
 fn on_menu_event(shared: &Arc<Shared>, id: &str) {
     let now = Utc::now();
     match id {
-        ID_OPEN => crate::notify::open_window(shared),
+        ID_OPEN => {
+            crate::notify::open_window(shared);
+        }
         ID_REFRESH => {
             let _ = shared.commands.send(Command::Refresh);
         }
@@ -320,6 +332,8 @@ fn on_menu_event(shared: &Arc<Shared>, id: &str) {
             refresh(shared);
         }
         ID_QUIT => {
+            // From here on no window opens and a new launch waits for this one to end.
+            shared.window.quit();
             let _ = shared.commands.send(Command::Stop);
             quit();
         }

@@ -29,6 +29,17 @@ const STARTING_WAIT: Duration = Duration::from_secs(30);
 /// Lines queued for a window that is not reading: a window this far behind is dropped.
 const QUEUE: usize = 16;
 
+/// What became of a window that connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attach {
+    /// It is the window now, under this id.
+    Attached(u64),
+    /// Another window is open (and was focused).
+    AlreadyOpen,
+    /// The tray is quitting.
+    Quitting,
+}
+
 /// The tray's side of the link (shared with the thread that reaps a started window).
 pub struct Link(Arc<Mutex<LinkState>>);
 
@@ -87,24 +98,24 @@ impl Link {
         lock(&self.0).unreachable = Some(why);
     }
 
-    /// Show the history window: focus the open one, or start `vigie-app`. `Err` says why it
-    /// cannot open (for the user: the caller notifies).
-    pub fn open(&self) -> Result<(), String> {
+    /// Show the history window: focus the open one, or start `vigie-app`. `Ok(false)`: the tray
+    /// is quitting, so no window; `Err` says why it cannot open (the caller tells the user).
+    pub fn open(&self) -> Result<bool, String> {
         let mut st = lock(&self.0);
         if st.quitting {
-            return Ok(());
+            return Ok(false);
         }
         if let Some(why) = &st.unreachable {
             return Err(why.clone());
         }
         if st.send(ipc::FOCUS.into()) {
-            return Ok(());
+            return Ok(true);
         }
         if st
             .starting
             .is_some_and(|(_, at)| at.elapsed() < STARTING_WAIT)
         {
-            return Ok(()); // on its way
+            return Ok(true); // on its way
         }
         let exe = vigie_shell::sibling(vigie_shell::WINDOW_BIN);
         let mut child = Process::new(&exe)
@@ -130,20 +141,23 @@ impl Link {
                 st.starting = None;
             }
         });
-        Ok(())
+        Ok(true)
     }
 
-    /// A window connected. Unless another one is open (which is focused; `None` says so) or the
-    /// tray is quitting, it becomes the window and gets `first()` (the current snapshot, read
-    /// under the link's lock so no newer one can go out before it), then every new one.
+    /// A window connected. Unless the tray is quitting or another window is open (which is
+    /// focused), it becomes the window and gets `first()` (the current snapshot, read under the
+    /// link's lock so no newer one can go out before it), then every new one.
     pub fn attach(
         &self,
         stream: &UnixStream,
         first: impl FnOnce() -> Option<String>,
-    ) -> std::io::Result<Option<u64>> {
+    ) -> std::io::Result<Attach> {
         let mut st = lock(&self.0);
-        if st.quitting || st.send(ipc::FOCUS.into()) {
-            return Ok(None);
+        if st.quitting {
+            return Ok(Attach::Quitting);
+        }
+        if st.send(ipc::FOCUS.into()) {
+            return Ok(Attach::AlreadyOpen);
         }
         let id = st.next_id;
         st.next_id += 1;
@@ -169,7 +183,7 @@ impl Link {
         if let Some(line) = first() {
             st.send(line);
         }
-        Ok(Some(id))
+        Ok(Attach::Attached(id))
     }
 
     /// The window `id` went away.
@@ -190,13 +204,8 @@ impl Link {
         }
     }
 
-    /// Is the tray quitting?
-    pub fn quitting(&self) -> bool {
-        lock(&self.0).quitting
-    }
-
     /// The tray is quitting: no new window, and the open one sees its end of the socket close,
-    /// and exits. (One still starting finds the socket gone, or is told `bye`, and exits too.)
+    /// and exits. (One still starting finds the socket gone, or is told so, and exits too.)
     pub fn quit(&self) {
         let mut st = lock(&self.0);
         st.quitting = true;
@@ -230,7 +239,7 @@ mod tests {
         let id = link
             .attach(&tray_end, || Some("first".into()))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(id, Some(0));
+        assert_eq!(id, Attach::Attached(0));
         let s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
         link.send_snapshot(&s);
         assert_eq!(line(&mut first), "first");
@@ -243,18 +252,21 @@ mod tests {
             UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             link.attach(&other_tray_end, || Some("x".into())).ok(),
-            Some(None)
+            Some(Attach::AlreadyOpen)
         );
         assert_eq!(line(&mut first), ipc::FOCUS);
 
         link.detach(0);
-        assert_eq!(link.attach(&other_tray_end, || None).ok(), Some(Some(1)));
+        assert_eq!(
+            link.attach(&other_tray_end, || None).ok(),
+            Some(Attach::Attached(1))
+        );
 
         // Quitting: no new window, and the open one sees its socket close.
         link.quit();
         let (third, _w) = UnixStream::pair().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(link.attach(&third, || None).ok(), Some(None));
-        assert_eq!(link.open(), Ok(()));
+        assert_eq!(link.attach(&third, || None).ok(), Some(Attach::Quitting));
+        assert_eq!(link.open(), Ok(false));
     }
 
     /// A window that stops reading is dropped once its queue is full (the tray never waits on
@@ -266,7 +278,10 @@ mod tests {
         tray_end
             .set_write_timeout(Some(Duration::from_millis(200)))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(link.attach(&tray_end, || None).ok(), Some(Some(0)));
+        assert_eq!(
+            link.attach(&tray_end, || None).ok(),
+            Some(Attach::Attached(0))
+        );
         // Big snapshots, never read: the socket buffer fills, then the queue.
         let mut s = Snapshot::new(chrono::Utc::now(), true, Vec::new());
         let spec =
