@@ -243,8 +243,13 @@ pub fn get_autostart() -> Result<bool, String> {
 
 /// Turn launch at login on or off; the entry starts `vigie-tray`, never this window.
 #[tauri::command]
-pub fn set_autostart(enabled: bool) -> Result<bool, String> {
-    vigie_shell::autostart::set(enabled).map_err(|e| e.to_string())
+pub fn set_autostart(state: State<'_, AppState>, enabled: bool) -> Result<bool, String> {
+    let on = vigie_shell::autostart::set(enabled).map_err(|e| e.to_string())?;
+    // The tray's menu shows it too.
+    if let Err(e) = state.ask(Request::Autostart) {
+        tracing::warn!("launch at login switched, but {e}");
+    }
+    Ok(on)
 }
 
 /// Open an http(s) link in the system browser; anything else is refused. The check is here, not
@@ -295,13 +300,7 @@ pub fn snooze(
     if !state.snapshot().services.iter().any(|s| s.id == service) {
         return Err(format!("no watched service {service:?}"));
     }
-    let now = Local::now();
-    let until = length.until(now);
-    let holds = win.with_store(|s| Holds::snooze(s, &service, until, now.with_timezone(&Utc)))?;
-    tracing::info!(
-        "{service} {}",
-        until.map_or("snooze ended".to_string(), |t| format!("snoozed until {t}"))
-    );
+    let holds = win.with_store(|s| Holds::snooze_for(s, &[service], length, Local::now()))?;
     // The tray owns the notifications: it reads the stored snoozes back.
     if let Err(e) = state.ask(Request::Holds) {
         tracing::warn!("snooze stored, but {e}");

@@ -17,9 +17,11 @@ use vigie_shell::lock;
 /// How long the tray may take to answer a new window.
 const FIRST_LINE_WAIT: Duration = Duration::from_secs(10);
 
-/// The connection to the tray.
+/// The connection to the tray: the writing half, and the reader that read the first line (kept,
+/// so nothing it buffered after that line is lost) until a thread takes it.
 pub struct TrayLink {
     stream: Mutex<UnixStream>,
+    reader: Mutex<Option<BufReader<UnixStream>>>,
 }
 
 /// What the tray said first.
@@ -35,20 +37,9 @@ impl TrayLink {
     pub fn connect(socket: &Path) -> std::io::Result<(TrayLink, Hello)> {
         let stream = ipc::connect_window(socket)?;
         stream.set_read_timeout(Some(FIRST_LINE_WAIT))?;
+        let mut reader = BufReader::new(stream.try_clone()?);
         let mut first = String::new();
-        // One byte at a time (the line is read before any reader is kept), so nothing the tray
-        // sends after it is swallowed by a buffer dropped here.
-        let mut byte = [0u8; 1];
-        let mut raw = Vec::new();
-        let mut s = &stream;
-        loop {
-            match std::io::Read::read(&mut s, &mut byte)? {
-                0 => break,
-                _ if byte[0] == b'\n' => break,
-                _ => raw.push(byte[0]),
-            }
-        }
-        first.push_str(&String::from_utf8_lossy(&raw));
+        reader.read_line(&mut first)?;
         stream.set_read_timeout(None)?;
         let hello = match ToWindow::parse(&first) {
             Some(ToWindow::Snapshot(s)) => Hello::Snapshot(s),
@@ -70,12 +61,11 @@ impl TrayLink {
                 ))
             }
         };
-        Ok((
-            TrayLink {
-                stream: Mutex::new(stream),
-            },
-            hello,
-        ))
+        let link = TrayLink {
+            stream: Mutex::new(stream),
+            reader: Mutex::new(Some(reader)),
+        };
+        Ok((link, hello))
     }
 
     /// Ask the tray for something.
@@ -84,9 +74,12 @@ impl TrayLink {
         writeln!(s, "{}", request.word()).map_err(|_| "the tray has quit".to_string())
     }
 
-    /// The tray's next lines, for a reader thread.
+    /// The tray's next lines, for the one reader thread.
     pub fn lines(&self) -> std::io::Result<std::io::Lines<BufReader<UnixStream>>> {
-        Ok(BufReader::new(lock(&self.stream).try_clone()?).lines())
+        lock(&self.reader)
+            .take()
+            .map(BufRead::lines)
+            .ok_or_else(|| std::io::Error::other("the tray's lines are already being read"))
     }
 }
 

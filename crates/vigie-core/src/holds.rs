@@ -95,6 +95,31 @@ impl Holds {
     }
 }
 
+impl Holds {
+    /// Snooze these services for `length` from the local time `now` (or end their snooze), as a
+    /// notification's button or the window asks; logs what was done and returns the holds now in
+    /// force. The tray and the window both call this, each on its own connection.
+    pub fn snooze_for(
+        store: &mut Store,
+        services: &[String],
+        length: SnoozeFor,
+        now: DateTime<chrono::Local>,
+    ) -> Result<Holds, String> {
+        let until = length.until(now);
+        let now = now.with_timezone(&Utc);
+        let mut holds = Holds::load(store, now).map_err(|e| e.to_string())?;
+        for id in services {
+            holds = Holds::snooze(store, id, until, now)?;
+        }
+        tracing::info!(
+            "{} {}",
+            services.join(", "),
+            until.map_or("snooze ended".to_string(), |t| format!("snoozed until {t}"))
+        );
+        Ok(holds)
+    }
+}
+
 fn put(store: &mut Store, key: &str, value: &str) -> Result<(), String> {
     store
         .transaction(|tx| tx.set_meta(key, value))
@@ -114,6 +139,24 @@ mod tests {
 
     fn store(dir: &std::path::Path) -> Store {
         Store::open_dir(dir).expect("store")
+    }
+
+    /// What a notification's button and the window's card both do: every named service snoozed
+    /// for the hour, and the pause left as it was.
+    #[test]
+    fn snooze_for_covers_every_service_and_keeps_the_pause() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = store(dir.path());
+        let pause = Utc::now() + Duration::hours(3);
+        Holds::save_pause(&mut s, Some(pause)).expect("pause");
+        let now = chrono::Local::now();
+        let ids = ["claude".to_string(), "chatgpt".to_string()];
+        let got = Holds::snooze_for(&mut s, &ids, SnoozeFor::Hour, now).expect("snooze");
+        assert_eq!(got.snoozed.len(), 2);
+        assert_eq!(got.paused_until, Some(pause));
+        let until = got.snoozed.get("claude").copied().expect("claude snoozed");
+        assert_eq!(until, SnoozeFor::Hour.until(now).expect("an end"));
+        assert_eq!(Holds::load(&s, Utc::now()).expect("load"), got);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! - to a window, the tray writes each new snapshot as JSON, [`FOCUS`] (come to the front),
 //!   [`BYE`] (another window is already open: that one was focused, so exit) or [`QUITTING`];
 //! - a window writes [`Request`]s: `refresh`, `reload` (settings were saved to the config file),
-//!   `holds` (a snooze was stored).
+//!   `holds` (a snooze was stored), `autostart` (launch at login was switched).
 //!
 //! When the tray quits its end closes, and the window exits with it.
 
@@ -50,6 +50,11 @@ pub enum IpcError {
         dir: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot open the lock file {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("Vigie is already running ({path}) but did not answer: {source}")]
     NoAnswer {
         path: PathBuf,
@@ -66,6 +71,8 @@ pub enum Request {
     Reload,
     /// A snooze was stored: read the holds again.
     Holds,
+    /// Launch at login was turned on or off: read its entry again.
+    Autostart,
 }
 
 impl Request {
@@ -74,6 +81,7 @@ impl Request {
             Request::Refresh => "refresh",
             Request::Reload => "reload",
             Request::Holds => "holds",
+            Request::Autostart => "autostart",
         }
     }
 
@@ -82,6 +90,7 @@ impl Request {
             "refresh" => Some(Request::Refresh),
             "reload" => Some(Request::Reload),
             "holds" => Some(Request::Holds),
+            "autostart" => Some(Request::Autostart),
             _ => None,
         }
     }
@@ -203,8 +212,8 @@ pub fn claim(path: &Path) -> Result<Claim, IpcError> {
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|source| IpcError::Dir {
-            dir: lock_path.clone(),
+        .map_err(|source| IpcError::Lock {
+            path: lock_path.clone(),
             source,
         })?;
     let deadline = Instant::now() + ANSWER_WAIT;
@@ -335,7 +344,12 @@ mod tests {
 
     #[test]
     fn lines_parse_both_ways() {
-        for r in [Request::Refresh, Request::Reload, Request::Holds] {
+        for r in [
+            Request::Refresh,
+            Request::Reload,
+            Request::Holds,
+            Request::Autostart,
+        ] {
             assert_eq!(Request::parse(&format!("{}\n", r.word())), Some(r));
         }
         assert_eq!(Request::parse("shutdown"), None);

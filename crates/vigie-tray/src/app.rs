@@ -2,6 +2,7 @@
 //! and the socket threads all read.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use vigie_core::policy::{self, Notice};
 use vigie_core::poller::Command;
 use vigie_core::store::Store;
 use vigie_core::Snapshot;
-use vigie_shell::lock;
+use vigie_shell::{autostart, lock};
 
 /// Shared by every thread of the tray.
 pub struct Shared {
@@ -40,6 +41,9 @@ pub struct Shared {
     pub runtime: tokio::runtime::Handle,
     /// How to redraw the tray (set once the tray exists; see [`Shared::redraw`]).
     redraw: OnceLock<fn(&Arc<Shared>)>,
+    /// Whether launch at login is on: read from its entry at start, and again when the menu or
+    /// the window changed it (not at every redraw).
+    autostart: AtomicBool,
 }
 
 impl Shared {
@@ -63,7 +67,20 @@ impl Shared {
             window: crate::window::Link::default(),
             runtime,
             redraw: OnceLock::new(),
+            autostart: AtomicBool::new(autostart::is_enabled().unwrap_or(false)),
         }
+    }
+
+    /// Is launch at login on (as last read)?
+    pub fn autostart(&self) -> bool {
+        self.autostart.load(Ordering::Relaxed)
+    }
+
+    /// The autostart entry changed (from the menu or the window): read it again and redraw.
+    pub fn reread_autostart(self: &Arc<Self>) {
+        let on = autostart::is_enabled().unwrap_or(false);
+        self.autostart.store(on, Ordering::Relaxed);
+        self.redraw();
     }
 
     /// Set by the tray when it is created: what [`Shared::redraw`] calls.

@@ -41,18 +41,7 @@ pub fn pause(shared: &Arc<Shared>, until: Option<DateTime<Utc>>) {
 
 /// Snooze these services (or end their snooze) from a notification's button, stored.
 pub fn snooze(shared: &Arc<Shared>, services: &[String], length: SnoozeFor) -> Result<(), String> {
-    let now = Local::now();
-    let until = length.until(now);
-    let now = now.with_timezone(&Utc);
-    let mut holds = Holds::default();
-    for id in services {
-        holds = shared.with_store(|s| Holds::snooze(s, id, until, now))?;
-    }
-    tracing::info!(
-        "{} {}",
-        services.join(", "),
-        until.map_or("snooze ended".to_string(), |t| format!("snoozed until {t}"))
-    );
+    let holds = shared.with_store(|s| Holds::snooze_for(s, services, length, Local::now()))?;
     // The pause is the tray's own: keep the one it knows.
     lock(&shared.holds).snoozed = holds.snoozed;
     shared.redraw();

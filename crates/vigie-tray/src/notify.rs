@@ -1,11 +1,12 @@
-//! Desktop notifications through notify-rust (D-Bus `org.freedesktop.Notifications` on Linux).
+//! Desktop notifications through notify-rust (D-Bus `org.freedesktop.Notifications`; this
+//! binary is Linux only, as its GTK tray is).
 //!
-//! On Linux everything is async on the engine's runtime (zbus): no thread is held while a notice is
-//! on screen, and the wait for a click ends after [`ACTION_WAIT`] even on servers that never say
-//! the notice closed. Where the server has actions, a notice about services offers "Snooze 1 h"
-//! and "Snooze until tomorrow" besides opening the history; the words follow the app's language. Elsewhere `show()` blocks, so it runs on the blocking pool. A missing
-//! notification server (no daemon, headless session) is an ordinary error: it is logged and the
-//! app carries on.
+//! Everything is async on the engine's runtime (zbus): no thread is held while a notice is on
+//! screen, and the wait for a click ends after [`ACTION_WAIT`] even on servers that never say the
+//! notice closed. Where the server has actions, a notice about services offers "Snooze 1 h" and
+//! "Snooze until tomorrow" besides opening the history; the words follow the app's language. A
+//! missing notification server (no daemon, headless session) is an ordinary error: it is logged
+//! and the app carries on.
 //!
 //! The body is escaped for servers that parse markup in it (the freedesktop spec allows a subset
 //! of HTML there): provider text such as "AT&T <b>" shows as written. The summary is plain text
@@ -14,7 +15,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-#[cfg(target_os = "linux")]
 use vigie_core::holds::SnoozeFor;
 use vigie_core::i18n::{fill, Lang};
 use vigie_core::policy::{self, Notice, Urgency};
@@ -31,15 +31,11 @@ pub const ICON_NAME: &str = "vigie-app";
 pub const ACTION_WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// The action a click on the notification body invokes (servers that support actions).
-#[cfg(target_os = "linux")]
 const OPEN: &str = "default";
-#[cfg(target_os = "linux")]
 const SNOOZE_HOUR: &str = "snooze-hour";
-#[cfg(target_os = "linux")]
 const SNOOZE_TOMORROW: &str = "snooze-tomorrow";
 
 /// What the user chose on a notice.
-#[cfg(target_os = "linux")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     Open,
@@ -50,7 +46,6 @@ pub enum Choice {
 /// services opens the history window, where the incident is listed.
 pub fn send(shared: &Arc<Shared>, notice: Notice) {
     let app = shared.clone();
-    #[cfg(target_os = "linux")]
     shared.runtime.spawn(async move {
         let caps = xdg::capabilities().await;
         // The buttons' language is the app's, as for the text.
@@ -72,20 +67,6 @@ pub fn send(shared: &Arc<Shared>, notice: Notice) {
                     None => {}
                 }
             }
-            Err(e) => tracing::warn!("notification {:?} not shown: {e}", notice.summary),
-        }
-    });
-    #[cfg(not(target_os = "linux"))]
-    shared.runtime.spawn_blocking(move || {
-        let _ = app;
-        let mut n = notify_rust::Notification::new();
-        n.appname(APP_NAME)
-            .summary(&notice.summary)
-            .body(&notice.body)
-            .icon(ICON_NAME);
-        let _ = notice.urgency;
-        match n.show() {
-            Ok(_) => tracing::info!("notification sent: {}", notice.summary),
             Err(e) => tracing::warn!("notification {:?} not shown: {e}", notice.summary),
         }
     });
@@ -137,7 +118,6 @@ pub async fn within<F: std::future::Future>(limit: Duration, fut: F) -> Option<F
     tokio::time::timeout(limit, fut).await.ok()
 }
 
-#[cfg(target_os = "linux")]
 mod xdg {
     use std::sync::OnceLock;
     use std::time::Duration;
@@ -255,7 +235,6 @@ mod tests {
         });
     }
 
-    #[cfg(target_os = "linux")]
     #[test]
     fn action_keys_map_to_choices() {
         assert_eq!(xdg::choice("default"), Some(Choice::Open));

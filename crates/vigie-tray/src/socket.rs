@@ -103,6 +103,7 @@ fn request(shared: &Arc<Shared>, request: Option<Request>) {
         }
         Some(Request::Reload) => reload(shared),
         Some(Request::Holds) => crate::holds::reload(shared),
+        Some(Request::Autostart) => shared.reread_autostart(),
         None => {}
     }
 }
@@ -137,7 +138,7 @@ mod tests {
 
     /// What the window asks reaches the tray: a refresh goes to the poller; saved settings are
     /// read from the config file (the poller reloads, the language changes at once); a snooze
-    /// stored by the window is read back from the database.
+    /// stored by the window is read back from the database; launch at login is read again.
     #[test]
     fn the_windows_requests_reach_the_tray() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -145,6 +146,8 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         let mut store = Store::open_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        // The only test of this binary that sets XDG_CONFIG_HOME (the autostart entry's home).
+        std::env::set_var("XDG_CONFIG_HOME", dir.path());
         let (tx, mut rx) = unbounded_channel();
         let shared = Arc::new(Shared::new(
             Snapshot::new(Utc::now(), true, Vec::new()),
@@ -177,6 +180,12 @@ mod tests {
         assert!(lock(&shared.holds).snoozed.is_empty());
         request(&shared, Some(Request::Holds));
         assert_eq!(lock(&shared.holds).snoozed.get("claude"), Some(&until));
+
+        // Launch at login switched from the window: the menu's check mark follows.
+        assert!(!shared.autostart());
+        vigie_shell::autostart::set(true).unwrap_or_else(|e| panic!("{e}"));
+        request(&shared, Some(Request::Autostart));
+        assert!(shared.autostart());
 
         // Words it does not know change nothing.
         request(&shared, Request::parse("shutdown"));

@@ -163,7 +163,7 @@ fn refresh_now(shared: &Shared) {
         }
         let _ = tray.icon.set_tooltip(Some(tooltip(&snapshot, now, lang)));
         if tray.menu.shape == shape(&snapshot, &holds, lang) {
-            update_menu(&tray.menu, &snapshot, now, &holds);
+            update_menu(&tray.menu, &snapshot, now, &holds, shared.autostart());
             return;
         }
         match build_menu(shared, &snapshot, now) {
@@ -196,7 +196,13 @@ fn icon_image(state: IconState) -> Result<Icon, tray_icon::BadIcon> {
 
 /// New words on the existing items (same structure). Only what changed is set: each set makes
 /// GTK lay the item out again and the tray host re-read it (dbusmenu), at every poll cycle.
-fn update_menu(m: &LiveMenu, snapshot: &Snapshot, now: DateTime<Utc>, holds: &Holds) {
+fn update_menu(
+    m: &LiveMenu,
+    snapshot: &Snapshot,
+    now: DateTime<Utc>,
+    holds: &Holds,
+    autostart: bool,
+) {
     let lang = m.shape.3;
     set_text(&m.headline, headline(snapshot, now, lang));
     if let (Some(item), Some(until)) = (&m.paused, holds.paused_until) {
@@ -212,10 +218,8 @@ fn update_menu(m: &LiveMenu, snapshot: &Snapshot, now: DateTime<Utc>, holds: &Ho
     if m.resume.is_enabled() != paused {
         m.resume.set_enabled(paused);
     }
-    // Read each time: the window's Settings may have changed it from its own process.
-    let on = autostart_on();
-    if m.autostart.is_checked() != on {
-        m.autostart.set_checked(on);
+    if m.autostart.is_checked() != autostart {
+        m.autostart.set_checked(autostart);
     }
 }
 
@@ -223,10 +227,6 @@ fn set_text(item: &MenuItem, text: String) {
     if item.text() != text {
         item.set_text(text);
     }
-}
-
-fn autostart_on() -> bool {
-    vigie_shell::autostart::is_enabled().unwrap_or(false)
 }
 
 /// A line that only informs (status, pause, snooze): shown greyed, never clickable.
@@ -264,8 +264,13 @@ fn build_menu(
         .map(|(i, s)| info(format!("service-{i}"), service_line(s, lang)))
         .collect();
     let resume = MenuItem::with_id(ID_RESUME, t.menu_resume, paused.is_some(), None);
-    let autostart =
-        CheckMenuItem::with_id(ID_AUTOSTART, t.menu_autostart, true, autostart_on(), None);
+    let autostart = CheckMenuItem::with_id(
+        ID_AUTOSTART,
+        t.menu_autostart,
+        true,
+        shared.autostart(),
+        None,
+    );
     let pause = Submenu::with_id_and_items(
         "pause",
         t.menu_pause,
@@ -324,12 +329,11 @@ fn on_menu_event(shared: &Arc<Shared>, id: &str) {
         ID_RESUME => crate::holds::pause(shared, None),
         ID_AUTOSTART => {
             // GTK already flipped the check mark; the entry on disk decides what it shows.
-            let wanted = !autostart_on();
-            match vigie_shell::autostart::set(wanted) {
+            match vigie_shell::autostart::set(!shared.autostart()) {
                 Ok(now_on) => tracing::info!("launch at login: {now_on}"),
                 Err(e) => tracing::warn!("cannot change launch at login: {e}"),
             }
-            refresh(shared);
+            shared.reread_autostart();
         }
         ID_QUIT => {
             // From here on no window opens and a new launch waits for this one to end.
