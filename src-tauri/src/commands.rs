@@ -84,9 +84,7 @@ pub fn export_history(
     let all = win.with_store(|s| s.incidents(None, None).map_err(|e| e.to_string()))?;
     let mut out = settings::export(&settings::select(all, &keys), format, Utc::now());
     if save {
-        let path = settings::export_dir().join(&out.file_name);
-        std::fs::write(&path, &out.text).map_err(|e| format!("{}: {e}", path.display()))?;
-        out.saved_to = Some(path.display().to_string());
+        out.save()?;
     }
     Ok(out)
 }
@@ -133,9 +131,7 @@ pub fn get_report(
         Some(format) => {
             let mut out = report::export(&r, format, now);
             if save {
-                let path = settings::export_dir().join(&out.file_name);
-                std::fs::write(&path, &out.text).map_err(|e| format!("{}: {e}", path.display()))?;
-                out.saved_to = Some(path.display().to_string());
+                out.save()?;
             }
             Some(out)
         }
@@ -183,17 +179,7 @@ pub fn get_components(
     id: String,
 ) -> Result<Vec<Component>, String> {
     let cfg = load_config(&win)?;
-    let spec = cfg
-        .resolve()
-        .into_iter()
-        .find(|s| s.id == id)
-        .or_else(|| {
-            config::catalog()
-                .into_iter()
-                .find(|c| c.spec.id == id)
-                .map(|c| c.spec)
-        })
-        .ok_or_else(|| format!("no service {id:?}"))?;
+    let spec = settings::spec_of(&cfg, &id).ok_or_else(|| format!("no service {id:?}"))?;
     if let Some(list) = win.with_store(|s| Ok(settings::page_components(s, &spec)))? {
         return Ok(list);
     }

@@ -317,21 +317,13 @@ pub fn csv(r: &Report) -> String {
 
 /// The report as CSV or JSON text, with a file name stamped with `now`.
 pub fn export(r: &Report, format: ExportFormat, now: DateTime<Utc>) -> Export {
-    let stamp = now.format("%Y%m%d-%H%M%S");
-    match format {
-        ExportFormat::Csv => Export {
-            file_name: format!("vigie-report-{stamp}.csv"),
-            mime: "text/csv".into(),
-            text: csv(r),
-            saved_to: None,
-        },
-        ExportFormat::Json => Export {
-            file_name: format!("vigie-report-{stamp}.json"),
-            mime: "application/json".into(),
-            text: serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".into()),
-            saved_to: None,
-        },
-    }
+    Export::stamped(
+        "report",
+        format,
+        now,
+        || csv(r),
+        || serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".into()),
+    )
 }
 
 #[cfg(test)]

@@ -124,6 +124,37 @@ pub struct Export {
     pub saved_to: Option<String>,
 }
 
+impl Export {
+    /// `vigie-{what}-{stamp}.csv` or `.json`, stamped with `now`; only the chosen text is made.
+    pub fn stamped(
+        what: &str,
+        format: ExportFormat,
+        now: DateTime<Utc>,
+        csv: impl FnOnce() -> String,
+        json: impl FnOnce() -> String,
+    ) -> Export {
+        let stamp = now.format("%Y%m%d-%H%M%S");
+        let (ext, mime, text) = match format {
+            ExportFormat::Csv => ("csv", "text/csv", csv()),
+            ExportFormat::Json => ("json", "application/json", json()),
+        };
+        Export {
+            file_name: format!("vigie-{what}-{stamp}.{ext}"),
+            mime: mime.into(),
+            text,
+            saved_to: None,
+        }
+    }
+
+    /// Write it to the Downloads folder ([`export_dir`]) and say where.
+    pub fn save(&mut self) -> Result<(), String> {
+        let path = export_dir().join(&self.file_name);
+        std::fs::write(&path, &self.text).map_err(|e| format!("{}: {e}", path.display()))?;
+        self.saved_to = Some(path.display().to_string());
+        Ok(())
+    }
+}
+
 /// The 90-day bar of one service.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -491,6 +522,17 @@ pub fn preview(d: &crate::discover::Discovered, cfg: &Config) -> Preview {
     }
 }
 
+/// The service `id` as the config resolves it, else as the catalog defines it (one not watched
+/// yet, whose components the Settings view lists before it is ticked).
+pub fn spec_of(cfg: &Config, id: &str) -> Option<ServiceSpec> {
+    cfg.resolve().into_iter().find(|s| s.id == id).or_else(|| {
+        config::catalog()
+            .into_iter()
+            .find(|c| c.spec.id == id)
+            .map(|c| c.spec)
+    })
+}
+
 /// Every component of a page, from the last stored responses (None when they are not all stored
 /// or no longer parse).
 pub fn page_components(store: &Store, spec: &ServiceSpec) -> Option<Vec<Component>> {
@@ -519,21 +561,13 @@ pub fn select(list: Vec<StoredIncident>, keys: &[IncidentKey]) -> Vec<StoredInci
 
 /// Incidents as CSV or JSON text, with a file name stamped with `now`.
 pub fn export(list: &[StoredIncident], format: ExportFormat, now: DateTime<Utc>) -> Export {
-    let stamp = now.format("%Y%m%d-%H%M%S");
-    match format {
-        ExportFormat::Csv => Export {
-            file_name: format!("vigie-history-{stamp}.csv"),
-            mime: "text/csv".into(),
-            text: crate::snapshot::history_csv(list),
-            saved_to: None,
-        },
-        ExportFormat::Json => Export {
-            file_name: format!("vigie-history-{stamp}.json"),
-            mime: "application/json".into(),
-            text: serde_json::to_string_pretty(list).unwrap_or_else(|_| "[]".into()),
-            saved_to: None,
-        },
-    }
+    Export::stamped(
+        "history",
+        format,
+        now,
+        || crate::snapshot::history_csv(list),
+        || serde_json::to_string_pretty(list).unwrap_or_else(|_| "[]".into()),
+    )
 }
 
 /// Where exports are saved: the Downloads folder, else the home folder, else the temp dir.
@@ -595,6 +629,41 @@ mod tests {
 
     fn cfg(text: &str) -> Config {
         config::parse(Path::new("c.toml"), text).expect("valid")
+    }
+
+    #[test]
+    fn a_spec_comes_from_the_config_else_the_catalog() {
+        let c = cfg("catalog = [\"claude\"]\n[[service]]\nid = \"mine\"\nkind = \"feed\"\nurl = \"http://127.0.0.1:9/f\"\n");
+        assert_eq!(
+            spec_of(&c, "mine").map(|s| s.url),
+            Some("http://127.0.0.1:9/f".into())
+        );
+        // Watched: as resolved; not watched: as the catalog has it.
+        assert_eq!(
+            spec_of(&c, "claude").map(|s| s.kind),
+            Some(Kind::Statuspage)
+        );
+        let gh = spec_of(&c, "github-copilot").expect("catalog entry");
+        assert!(!gh.components.is_empty());
+        assert!(spec_of(&c, "nope").is_none());
+    }
+
+    #[test]
+    fn exports_are_stamped_and_typed_by_format() {
+        use chrono::TimeZone;
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 6, 10, 0, 0)
+            .single()
+            .expect("a time");
+        let csv = export(&[], ExportFormat::Csv, now);
+        assert_eq!(csv.file_name, "vigie-history-20261206-100000.csv");
+        assert_eq!(csv.mime, "text/csv");
+        assert_eq!(csv.text, crate::snapshot::history_csv(&[]));
+        let json = export(&[], ExportFormat::Json, now);
+        assert_eq!(json.file_name, "vigie-history-20261206-100000.json");
+        assert_eq!(json.mime, "application/json");
+        assert_eq!(json.text, "[]");
+        assert_eq!(json.saved_to, None);
     }
 
     #[test]
