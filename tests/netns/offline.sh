@@ -83,8 +83,12 @@ url = "http://$NET.1:$PB"
 TOML
 in_ns() { ip netns exec "$NS" env VIGIE_CONFIG="$WORK/config.toml" VIGIE_DATA_DIR="$WORK/data" "$@"; }
 
-in_ns "$VIGIE" watch --json >"$WORK/events.jsonl" 2>"$WORK/watch.err" &
-PIDS+=($!)
+# exec, so that $! is vigie itself: a backgrounded shell function is a subshell, and killing it
+# alone left `vigie watch` running for good in the deleted namespace.
+(exec ip netns exec "$NS" env VIGIE_CONFIG="$WORK/config.toml" VIGIE_DATA_DIR="$WORK/data" \
+  "$VIGIE" watch --json >"$WORK/events.jsonl" 2>"$WORK/watch.err") &
+WATCH=$!
+PIDS+=("$WATCH")
 
 wait_for() { # seconds what command...
   local until=$((SECONDS + $1)) what=$2; shift 2
@@ -149,4 +153,9 @@ for s in json.load(open(sys.argv[1]))["services"]:
     assert datetime.fromisoformat(s["fetched_at"][:19] + "+00:00") >= up.replace(microsecond=0), s
 PY
 step "fresh again, no news"
+# Nothing of this test outlives it (its config names every process it started in the namespace).
+kill "$WATCH" 2>/dev/null || true
+none_left() { ! grep -qzxF "VIGIE_CONFIG=$WORK/config.toml" /proc/[0-9]*/environ 2>/dev/null; }
+wait_for 5 "vigie watch to end when stopped" none_left
+step "vigie watch ended when stopped"
 echo "PASS netns-offline"
