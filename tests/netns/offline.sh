@@ -103,9 +103,13 @@ step "watching GitHub and Claude from inside namespace $NS"
 
 # The namespace's count of connections refused for want of a route (Ip: OutNoRoutes).
 no_route() { ip netns exec "$NS" awk '/^Ip:/ { if (seen) { for (i = 1; i <= NF; i++) if (name[i] == "OutNoRoutes") print $i } else { split($0, name); seen = 1 } }' /proc/net/snmp; }
-before_a=$(hits a); before_b=$(hits b); before_nr=$(no_route)
+before_nr=$(no_route)
 ip netns exec "$NS" ip link set "$NS_IF" down
-sleep "$DOWN_SECS"
+# A request already on the wire when the link went down still reaches its server, which logs it
+# only once it has answered: count the pages' reads after that has settled, not before the cut.
+sleep 1
+before_a=$(hits a); before_b=$(hits b)
+sleep "$((DOWN_SECS - 1))"
 tries=$(( $(no_route) - before_nr ))
 # Each cycle tries both hosts once (history too, at its slower pace): two unroutable connects.
 cycles=$((tries / 2))
