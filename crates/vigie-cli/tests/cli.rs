@@ -551,25 +551,39 @@ fn report_store(dir: &Path) -> chrono::DateTime<chrono::Utc> {
             tx.upsert_incident(
                 "claude",
                 &inc("i1", i, S::MajorOutage, day(4), Some(120)),
+                true,
                 now,
             )?;
-            tx.upsert_incident("claude", &inc("i2", i, S::Degraded, day(3), Some(30)), now)?;
+            tx.upsert_incident(
+                "claude",
+                &inc("i2", i, S::Degraded, day(3), Some(30)),
+                true,
+                now,
+            )?;
             tx.upsert_incident(
                 "claude",
                 &inc("i3", i, S::PartialOutage, day(2), Some(60)),
+                true,
                 now,
             )?;
-            tx.upsert_incident("claude", &inc("i4", i, S::Degraded, day(1), None), day(1))?;
+            tx.upsert_incident(
+                "claude",
+                &inc("i4", i, S::Degraded, day(1), None),
+                true,
+                day(1),
+            )?;
             tx.close_vanished("claude", &Default::default(), None, now)?;
             let m = IncidentKind::Maintenance;
             tx.upsert_incident(
                 "claude",
                 &inc("m1", m, S::Maintenance, day(3), Some(600)),
+                true,
                 now,
             )?;
             tx.upsert_incident(
                 "claude",
                 &inc("old", i, S::MajorOutage, day(200), Some(5)),
+                true,
                 now,
             )
         })

@@ -252,6 +252,7 @@ fn main() {
                             components: vec![],
                             updates: vec![],
                         },
+                        false,
                         now,
                     )?;
                 }

@@ -76,26 +76,27 @@ impl Holds {
         put(store, KEY_PAUSE, &v)
     }
 
-    /// Snooze `service` until `until` (`None` ends its snooze), read-modify-write of the stored
-    /// map with expired entries dropped; returns the holds now in force.
+    /// Snooze `services` until `until` (`None` ends their snooze): one read-modify-write of the
+    /// stored map, expired entries dropped; returns the holds now in force.
     pub fn snooze(
         store: &mut Store,
-        service: &str,
+        services: &[impl AsRef<str>],
         until: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<Holds, String> {
         let mut h = Holds::load(store, now).map_err(|e| e.to_string())?;
-        match until.filter(|t| *t > now) {
-            Some(t) => h.snoozed.insert(service.to_string(), t),
-            None => h.snoozed.remove(service),
-        };
+        for id in services {
+            let id = id.as_ref();
+            match until.filter(|t| *t > now) {
+                Some(t) => h.snoozed.insert(id.to_string(), t),
+                None => h.snoozed.remove(id),
+            };
+        }
         let json = serde_json::to_string(&h.snoozed).map_err(|e| e.to_string())?;
         put(store, KEY_SNOOZED, &json)?;
         Ok(h)
     }
-}
 
-impl Holds {
     /// Snooze these services for `length` from the local time `now` (or end their snooze), as a
     /// notification's button or the window asks; logs what was done and returns the holds now in
     /// force. The tray and the window both call this, each on its own connection.
@@ -106,11 +107,7 @@ impl Holds {
         now: DateTime<chrono::Local>,
     ) -> Result<Holds, String> {
         let until = length.until(now);
-        let now = now.with_timezone(&Utc);
-        let mut holds = Holds::load(store, now).map_err(|e| e.to_string())?;
-        for id in services {
-            holds = Holds::snooze(store, id, until, now)?;
-        }
+        let holds = Holds::snooze(store, services, until, now.with_timezone(&Utc))?;
         tracing::info!(
             "{} {}",
             services.join(", "),
@@ -165,8 +162,8 @@ mod tests {
         let mut s = store(dir.path());
         let h = t0() + Duration::hours(1);
         Holds::save_pause(&mut s, Some(h)).expect("pause");
-        Holds::snooze(&mut s, "claude", Some(t0() + Duration::hours(20)), t0()).expect("snooze");
-        Holds::snooze(&mut s, "chatgpt", Some(h), t0()).expect("snooze");
+        Holds::snooze(&mut s, &["claude"], Some(t0() + Duration::hours(20)), t0()).expect("snooze");
+        Holds::snooze(&mut s, &["chatgpt"], Some(h), t0()).expect("snooze");
         drop(s);
 
         let mut s = store(dir.path());
@@ -177,7 +174,7 @@ mod tests {
             vec!["chatgpt", "claude"]
         );
         // Ending one snooze keeps the other; resuming clears the pause.
-        Holds::snooze(&mut s, "chatgpt", None, t0()).expect("unsnooze");
+        Holds::snooze(&mut s, &["chatgpt"], None, t0()).expect("unsnooze");
         Holds::save_pause(&mut s, None).expect("resume");
         let got = Holds::load(&s, t0()).expect("load");
         assert_eq!(got.paused_until, None);
@@ -189,17 +186,23 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut s = store(dir.path());
         Holds::save_pause(&mut s, Some(t0() + Duration::hours(1))).expect("pause");
-        Holds::snooze(&mut s, "claude", Some(t0() + Duration::minutes(30)), t0()).expect("snooze");
+        Holds::snooze(
+            &mut s,
+            &["claude"],
+            Some(t0() + Duration::minutes(30)),
+            t0(),
+        )
+        .expect("snooze");
         let later = t0() + Duration::hours(1);
         // Exactly at the end time it is over (the policy's rule too).
         assert_eq!(Holds::load(&s, later).expect("load"), Holds::default());
         // A snooze written later drops the expired entries from the stored map.
-        Holds::snooze(&mut s, "codex", Some(later + Duration::hours(1)), later).expect("snooze");
+        Holds::snooze(&mut s, &["codex"], Some(later + Duration::hours(1)), later).expect("snooze");
         let raw = s.meta(KEY_SNOOZED).expect("meta").unwrap_or_default();
         assert!(!raw.contains("claude"), "{raw}");
         // An end time already past snoozes nothing.
-        let h =
-            Holds::snooze(&mut s, "x", Some(later - Duration::minutes(1)), later).expect("snooze");
+        let h = Holds::snooze(&mut s, &["x"], Some(later - Duration::minutes(1)), later)
+            .expect("snooze");
         assert!(!h.snoozed.contains_key("x"));
     }
 

@@ -1,4 +1,4 @@
-//! The words of the tray, the tooltip and the notifications, in English and French: one table per
+//! The words of the tray and the notifications, in English and French: one table per
 //! language, shared by the notification policy and the tray app so a text lives in one place.
 //!
 //! The language is the config's `language` setting, or else the system locale read from the
@@ -225,7 +225,7 @@ pub struct Texts {
     pub seen_confirmed: &'static str,
     pub seen_body: &'static str,
 
-    // Tray menu and tooltip.
+    // Tray menu.
     pub headline: &'static str,
     pub all_operational: &'static str,
     pub offline_headline: &'static str,
@@ -233,17 +233,6 @@ pub struct Texts {
     pub status_unavailable: &'static str,
     pub checked: &'static str,
     pub not_checked: &'static str,
-    pub tooltip: &'static str,
-    pub offline_tooltip: &'static str,
-    pub problem_for: &'static str,
-    pub more: &'static str,
-    pub one_operational: &'static str,
-    pub all_n_operational: &'static str,
-    pub no_problem: &'static str,
-    pub maintenance_list: &'static str,
-    pub no_service_tip: &'static str,
-    pub status_unavailable_tip: &'static str,
-    pub pages_unavailable: (&'static str, &'static str),
     pub misconfigured: &'static str,
     pub unavailable: &'static str,
     pub last_known: &'static str,
@@ -313,17 +302,6 @@ pub static EN: Texts = Texts {
     status_unavailable: "status unavailable",
     checked: "checked {ago}",
     not_checked: "not checked yet",
-    tooltip: "Vigie — {parts}",
-    offline_tooltip: "Offline: showing the last known state",
-    problem_for: "{name}: {status} for {span}",
-    more: "{n} more",
-    one_operational: "The watched service is operational",
-    all_n_operational: "All {n} services operational",
-    no_problem: "No problem reported",
-    maintenance_list: "Maintenance: {names}",
-    no_service_tip: "No service watched",
-    status_unavailable_tip: "Status unavailable",
-    pages_unavailable: ("{n} page unavailable", "{n} pages unavailable"),
     misconfigured: "misconfigured: {why}",
     unavailable: "unavailable",
     last_known: " (last known: {status})",
@@ -393,17 +371,6 @@ pub static FR: Texts = Texts {
     status_unavailable: "état indisponible",
     checked: "vérifié {ago}",
     not_checked: "pas encore vérifié",
-    tooltip: "Vigie — {parts}",
-    offline_tooltip: "Hors ligne : dernier état connu",
-    problem_for: "{name} : {status} depuis {span}",
-    more: "{n} de plus",
-    one_operational: "Le service surveillé est opérationnel",
-    all_n_operational: "Les {n} services sont opérationnels",
-    no_problem: "Aucun problème signalé",
-    maintenance_list: "Maintenance : {names}",
-    no_service_tip: "Aucun service surveillé",
-    status_unavailable_tip: "État indisponible",
-    pages_unavailable: ("{n} page indisponible", "{n} pages indisponibles"),
     misconfigured: "mal configuré : {why}",
     unavailable: "indisponible",
     last_known: " (dernier état connu : {status})",
@@ -492,11 +459,11 @@ mod tests {
 
     #[test]
     fn plurals_follow_each_language_rule() {
-        let pages = EN.pages_unavailable;
+        let pages = ("{n} page unavailable", "{n} pages unavailable");
         assert_eq!(Lang::En.count(0, pages), "0 pages unavailable");
         assert_eq!(Lang::En.count(1, pages), "1 page unavailable");
         assert_eq!(Lang::En.count(2, pages), "2 pages unavailable");
-        let pages = FR.pages_unavailable;
+        let pages = ("{n} page indisponible", "{n} pages indisponibles");
         assert_eq!(Lang::Fr.count(0, pages), "0 page indisponible");
         assert_eq!(Lang::Fr.count(1, pages), "1 page indisponible");
         assert_eq!(Lang::Fr.count(2, pages), "2 pages indisponibles");

@@ -125,19 +125,14 @@ pub fn notices(
     ctx: &Context,
     memory: &mut Memory,
 ) -> Vec<Notice> {
-    let round = Round::new(events, snapshot, cfg, ctx);
     if !cfg.enabled || ctx.paused() {
         // Nothing is told, but a service back to operational has no told problem any more.
         forget_recovered(events, memory);
         return Vec::new();
     }
+    let round = Round::new(events, snapshot, cfg, ctx);
     // Recoveries of muted or snoozed services are not told either: forget their problems too.
-    let left_out: Vec<Event> = events
-        .iter()
-        .filter(|e| !round.events.iter().any(|r| std::ptr::eq(*r, *e)))
-        .cloned()
-        .collect();
-    forget_recovered(&left_out, memory);
+    forget_recovered(round.left_out.iter().copied(), memory);
     let (down, mut recovered) = round.status_moves(memory);
     let mut told: HashSet<&str> = HashSet::new();
     let mut out = round.problems(&down, memory, &mut told);
@@ -150,7 +145,7 @@ pub fn notices(
 }
 
 /// Services back to operational are no longer "told down" (their problem is over).
-fn forget_recovered(events: &[Event], memory: &mut Memory) {
+fn forget_recovered<'e>(events: impl IntoIterator<Item = &'e Event>, memory: &mut Memory) {
     for e in events {
         if let Change::StatusChanged {
             to: Severity::Operational,
@@ -168,6 +163,8 @@ type Down<'a> = (Severity, Severity, &'a Event);
 /// One cycle's inputs, with what every step needs.
 struct Round<'a> {
     events: Vec<&'a Event>,
+    /// The events of muted and snoozed services.
+    left_out: Vec<&'a Event>,
     snapshot: &'a Snapshot,
     cfg: &'a Notifications,
     threshold: Severity,
@@ -184,11 +181,12 @@ impl<'a> Round<'a> {
         ctx: &Context,
     ) -> Round<'a> {
         let muted: HashSet<&str> = cfg.muted.iter().map(String::as_str).collect();
+        let (events, left_out) = events
+            .iter()
+            .partition(|e| !muted.contains(e.service.as_str()) && !ctx.snoozed(&e.service));
         Round {
-            events: events
-                .iter()
-                .filter(|e| !muted.contains(e.service.as_str()) && !ctx.snoozed(&e.service))
-                .collect(),
+            events,
+            left_out,
             snapshot,
             cfg,
             threshold: cfg.threshold.max(Severity::Degraded),

@@ -32,7 +32,7 @@ use crate::config::{Config, MIN_INTERVAL};
 use crate::fetch::{self, FetchError, Response};
 use crate::logs;
 use crate::model::{Incident, Severity};
-use crate::platform::{self, Fetch};
+use crate::platform::{self, Fetch, ReadError};
 use crate::service::ServiceSpec;
 use crate::snapshot::{ProbeProblem, ServiceState, Snapshot, PROBE_FAILURES};
 use crate::store::{CachedResponse, Store, StoreError};
@@ -92,7 +92,7 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub spec: ServiceSpec,
-    pub endpoints: Result<Vec<String>, String>,
+    pub endpoints: Result<Vec<String>, ReadError>,
     pub history: Option<String>,
     /// The opt-in probe, when it is due (it rides with the page unless it is backing off).
     pub probe: Option<String>,
@@ -136,6 +136,9 @@ struct Write {
     read_ok: bool,
     /// Ids the page lists right now, open or closed.
     listed: HashSet<String>,
+    /// Ids the reading lists as open now (current and page-wide incidents): a stored incident
+    /// closed meanwhile is reopened. Past and history listings never reopen one: they can lag.
+    reopen: HashSet<String>,
 }
 
 pub struct Engine {
@@ -264,10 +267,6 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
     }
 
     pub fn online(&self) -> bool {
@@ -429,7 +428,7 @@ impl Engine {
             if !due(sched.and_then(|x| x.next_due)) {
                 continue;
             }
-            let eps = platform::endpoints(s).map_err(|e| e.to_string());
+            let eps = platform::endpoints(s);
             let hist = platform::history_endpoint(s).filter(|_| {
                 // A history URL that keeps failing backs off on its own clock, even when forced.
                 let h = sched.map(|x| (x.history_due, x.history_failures));
@@ -658,7 +657,7 @@ impl Engine {
             (Observation::Read(r), true) => confirmed.unwrap_or(r.status),
             _ => Severity::Unknown,
         };
-        let (read_ok, mut incidents, mut listed) = match (&obs, online) {
+        let (read_ok, mut incidents, mut listed, reopen) = match (&obs, online) {
             (Observation::Read(r), true) => {
                 let all: Vec<Incident> = r
                     .incidents
@@ -668,9 +667,16 @@ impl Engine {
                     .cloned()
                     .collect();
                 let ids = all.iter().map(|i| i.id.clone()).collect::<HashSet<_>>();
-                (true, all, ids)
+                let open = r
+                    .incidents
+                    .iter()
+                    .chain(&r.notices)
+                    .filter(|i| !i.is_resolved())
+                    .map(|i| i.id.clone())
+                    .collect();
+                (true, all, ids, open)
             }
-            _ => (false, Vec::new(), HashSet::new()),
+            _ => (false, Vec::new(), HashSet::new(), HashSet::new()),
         };
         listed.extend(history.iter().map(|i| i.id.clone()));
         incidents.extend(history);
@@ -703,6 +709,7 @@ impl Engine {
             incidents,
             read_ok,
             listed,
+            reopen,
         };
         (new_events, write)
     }
@@ -770,7 +777,7 @@ impl Engine {
         };
         let base = self.interval.max(floor);
         let sched = self.schedule.entry(p.spec.id.clone()).or_default();
-        let failed = matches!(obs, Observation::Failed(_));
+        let failed = !matches!(obs, Observation::Read(_));
         let backoff =
             |n: u32| (base * 2u32.saturating_pow(n.clamp(1, 6) - 1)).min(MAX_BACKOFF.max(base));
         let mut wait = if !online {
@@ -912,7 +919,7 @@ impl Engine {
                     tx.add_change(id, now, last, w.record)?;
                 }
                 for i in &w.incidents {
-                    tx.upsert_incident(id, i, now)?;
+                    tx.upsert_incident(id, i, w.reopen.contains(&i.id), now)?;
                 }
                 if w.read_ok {
                     let seen = watched_open.get(id);
@@ -943,7 +950,11 @@ impl Engine {
             }
         }
         if prune {
-            self.store.prune(now)?;
+            // The readings are stored by now: a failed clean-up is said, and tried again next
+            // time, but does not make the cycle's write a failure.
+            if let Err(e) = self.store.prune(now) {
+                tracing::warn!("pruning old history failed: {e}");
+            }
             self.last_prune = Some(now);
         }
         Ok(())
@@ -1008,12 +1019,12 @@ fn probe_answer(r: &Result<Response, FetchError>) -> ProbeAnswer {
 /// Turn the fetch results of one service into an observation.
 fn observe(
     spec: &ServiceSpec,
-    eps: &Result<Vec<String>, String>,
+    eps: &Result<Vec<String>, ReadError>,
     results: &HashMap<String, Result<Response, FetchError>>,
 ) -> Observation {
     let eps = match eps {
         Ok(e) => e,
-        Err(msg) => return Observation::Failed(msg.clone()),
+        Err(e) => return unread(e.to_string(), e),
     };
     if spec.kind.is_probe() {
         let fetches: Vec<Fetch<'_>> = eps
@@ -1053,12 +1064,20 @@ fn observe(
             None => return Observation::Failed(format!("{u}: not fetched")),
         }
     }
-    match platform::read(spec, &bodies) {
-        Ok(r) => match platform::finish(spec, r) {
-            Ok(r) => Observation::Read(r),
-            Err(e) => Observation::Failed(format!("{}: {e}", eps.join(" + "))),
+    match platform::read(spec, &bodies).and_then(|r| platform::finish(spec, r)) {
+        Ok(r) => Observation::Read(r),
+        Err(e) => unread(format!("{}: {e}", eps.join(" + ")), &e),
+    }
+}
+
+/// A reading that failed: a config error keeps its reason apart from the whole message.
+fn unread(error: String, e: &ReadError) -> Observation {
+    match e {
+        ReadError::Config(reason) => Observation::Misconfigured {
+            error,
+            reason: reason.clone(),
         },
-        Err(e) => Observation::Failed(format!("{}: {e}", eps.join(" + "))),
+        _ => Observation::Failed(error),
     }
 }
 
@@ -1085,19 +1104,21 @@ fn next_state(
         Observation::Failed(e) => {
             s.reachable = false;
             s.error = Some(e.clone());
-            s.config_error = platform::config_reason(e).map(str::to_string);
-            if s.config_error.is_some() {
-                // The page was read and says nothing about the service as configured: no status
-                // of an earlier config is kept as if it still held.
-                s.status = Severity::Unknown;
-                s.since = None;
-                s.components.clear();
-                s.incidents.clear();
-                s.notices.clear();
-                s.stale = false;
-            } else {
-                s.stale = s.fetched_at.is_some();
-            }
+            s.config_error = None;
+            s.stale = s.fetched_at.is_some();
+        }
+        Observation::Misconfigured { error, reason } => {
+            // The page was read and says nothing about the service as configured: no status of
+            // an earlier config is kept as if it still held.
+            s.reachable = false;
+            s.error = Some(error.clone());
+            s.config_error = Some(reason.clone());
+            s.status = Severity::Unknown;
+            s.since = None;
+            s.components.clear();
+            s.incidents.clear();
+            s.notices.clear();
+            s.stale = false;
         }
         Observation::Read(r) => {
             let status = confirmed.unwrap_or(r.status);

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use crate::config::{self, Config, ConfigError, Notifications};
+use crate::config::{self, Config, ConfigError};
 use crate::model::StoredIncident;
 use crate::model::{Component, Incident, Severity};
 use crate::platform::{self, Kind};
@@ -604,23 +604,6 @@ pub fn uptime(
 pub fn safe_http_url(s: &str) -> Option<String> {
     let u = url::Url::parse(s.trim()).ok()?;
     (matches!(u.scheme(), "http" | "https") && u.has_host()).then(|| u.to_string())
-}
-
-/// Keep the type used by the `Notifications` conversion honest: the policy reads `Notifications`.
-pub fn notifications_of(s: &NotificationSettings) -> Notifications {
-    Notifications {
-        enabled: s.enabled,
-        threshold: s.threshold,
-        recovery: s.recovery,
-        updates: s.updates,
-        maintenance: s.maintenance,
-        page_wide: s.page_wide,
-        local_stopped: s.local_stopped,
-        // Config file only (`notifications.local_probe`): the window does not edit it.
-        local_probe: false,
-        quiet_hours: s.quiet_hours.as_deref().and_then(config::parse_quiet_hours),
-        muted: s.muted.clone(),
-    }
 }
 
 #[cfg(test)]

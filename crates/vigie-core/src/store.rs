@@ -577,19 +577,10 @@ impl Store {
         let first_day = today - ChronoDuration::days(i64::from(days.max(1)) - 1);
         let start = Utc.from_utc_datetime(&first_day.and_hms_opt(0, 0, 0).unwrap_or_default());
         // The status in force when the window opens.
-        let before: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT to_status FROM status_change WHERE service_id = ?1 AND at < ?2
-                 ORDER BY at DESC, id DESC LIMIT 1",
-                params![service, ts(start)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let before = status_before(&self.conn, service, ts(start)).map_err(|e| self.err(e))?;
         let changes = self.changes(service, start)?;
         let mut out = Vec::with_capacity(days as usize);
-        let mut cur = before.and_then(|s| Severity::parse(&s));
+        let mut cur = before.map(|(status, _)| status);
         let mut idx = 0;
         for d in 0..i64::from(days.max(1)) {
             let date = first_day + ChronoDuration::days(d);
@@ -737,6 +728,22 @@ fn sev(word: &str) -> Severity {
     Severity::parse(word).unwrap_or_default()
 }
 
+/// The last recorded change of a service before `before` (seconds): its status and time.
+fn status_before(
+    c: &Connection,
+    service: &str,
+    before: i64,
+) -> Result<Option<(Severity, i64)>, rusqlite::Error> {
+    c.prepare_cached(
+        "SELECT to_status, at FROM status_change WHERE service_id = ?1 AND at < ?2
+         ORDER BY at DESC, id DESC LIMIT 1",
+    )?
+    .query_row(params![service, before], |r| {
+        Ok((sev(&r.get::<_, String>(0)?), r.get(1)?))
+    })
+    .optional()
+}
+
 fn put_row(c: &Connection, service: &str, day: i64, r: &DayRow) -> Result<(), rusqlite::Error> {
     c.prepare_cached(
         "INSERT OR REPLACE INTO status_day (service_id, day, worst, close_status, unknown_secs,
@@ -822,14 +829,7 @@ fn refresh_day(c: &Connection, service: &str, day: i64) -> Result<(), rusqlite::
             .execute(params![service, day])?;
         return Ok(());
     }
-    let prior: Option<Severity> = c
-        .prepare_cached(
-            "SELECT to_status FROM status_change WHERE service_id = ?1 AND at < ?2
-             ORDER BY at DESC, id DESC LIMIT 1",
-        )?
-        .query_row(params![service, start], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(|s| sev(&s));
+    let prior = status_before(c, service, start)?.map(|(status, _)| status);
     put_row(c, service, day, &DayRow::build(prior, start, &changes))
 }
 
@@ -877,8 +877,6 @@ fn rollup_change(
     put_row(c, service, day, &row)
 }
 
-/// After old changes were deleted: per service, rows before its first remaining change go, and
-/// that change's day is recomputed (what was in force before it is no longer known).
 /// Rows stored under a feed URL (`https://…/incidents/<id>`) move to the bare id the APIs use; where
 /// that id already has a row, the API's row is kept and the feed's copy goes.
 fn merge_feed_ids(c: &Connection) -> Result<(), rusqlite::Error> {
@@ -913,6 +911,8 @@ fn merge_feed_ids(c: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
+/// After old changes were deleted: per service, rows before its first remaining change go, and
+/// that change's day is recomputed (what was in force before it is no longer known).
 fn prune_rollup(c: &Connection) -> Result<(), rusqlite::Error> {
     let firsts: Vec<(String, Option<i64>)> = {
         let mut st = c.prepare(
@@ -1078,10 +1078,13 @@ impl Tx<'_> {
     }
 
     /// Insert or update an incident keyed by the provider's id, adding any update not yet stored.
+    /// `reopen`: the page lists it open right now, so a stored end is dropped (it had dropped off
+    /// a listing, or ended unwatched and came back).
     pub fn upsert_incident(
         &self,
         service: &str,
         i: &Incident,
+        reopen: bool,
         now: DateTime<Utc>,
     ) -> Result<(), rusqlite::Error> {
         let comps = serde_json::to_string(&i.components).unwrap_or_else(|_| "[]".into());
@@ -1111,9 +1114,7 @@ impl Tx<'_> {
                 i.url,
                 comps,
                 ts(now),
-                // Listed open again (it had dropped off a listing, or ended unwatched and came
-                // back): it is open, whatever was concluded meanwhile.
-                !i.is_resolved(),
+                reopen && !i.is_resolved(),
             ],
         )?;
         for u in &i.updates {
@@ -1147,15 +1148,8 @@ impl Tx<'_> {
         &self,
         service: &str,
     ) -> Result<Option<(Severity, DateTime<Utc>)>, rusqlite::Error> {
-        let row: Option<(String, i64)> = self
-            .0
-            .prepare_cached(
-                "SELECT to_status, at FROM status_change WHERE service_id = ?1
-                 ORDER BY at DESC, id DESC LIMIT 1",
-            )?
-            .query_row([service], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        Ok(row.and_then(|(s, at)| Some((Severity::parse(&s).unwrap_or_default(), from_ts(at)?))))
+        let row = status_before(self.0, service, i64::MAX)?;
+        Ok(row.and_then(|(status, at)| Some((status, from_ts(at)?))))
     }
 
     /// Close the stored open incidents of a service that its page no longer lists (`listed`: ids
@@ -1262,6 +1256,7 @@ mod tests {
             tx.upsert_incident(
                 "claude",
                 &incident("i1", &[("2026-09-01T10:00:00Z", "Looking")]),
+                true,
                 now,
             )
         })
@@ -1276,6 +1271,7 @@ mod tests {
                         ("2026-09-01T10:30:00Z", "Fixed"),
                     ],
                 ),
+                true,
                 now,
             )
         })
@@ -1468,7 +1464,7 @@ mod tests {
         });
         for n in 0..5 {
             let now = t("2026-09-01T10:00:00Z") + ChronoDuration::minutes(n);
-            s.transaction(|tx| tx.upsert_incident("svc", &i, now))
+            s.transaction(|tx| tx.upsert_incident("svc", &i, true, now))
                 .expect("w");
         }
         let got = s.incidents(Some("svc"), None).expect("q");
@@ -1529,9 +1525,9 @@ mod tests {
         let mut s = Store::open_dir(dir.path()).expect("open");
         let seen = t("2026-09-01T10:05:00Z");
         s.transaction(|tx| {
-            tx.upsert_incident("svc", &incident("watched", &[]), seen)?;
-            tx.upsert_incident("svc", &incident("unwatched", &[]), seen)?;
-            tx.upsert_incident("svc", &incident("listed", &[]), seen)
+            tx.upsert_incident("svc", &incident("watched", &[]), true, seen)?;
+            tx.upsert_incident("svc", &incident("unwatched", &[]), true, seen)?;
+            tx.upsert_incident("svc", &incident("listed", &[]), true, seen)
         })
         .expect("w");
         let now = t("2026-09-20T08:00:00Z");
@@ -1554,16 +1550,21 @@ mod tests {
         assert_eq!(by("unwatched").resolved_at, Some(seen));
         assert!(by("unwatched").is_resolved());
         assert_eq!(by("listed").resolved_at, None);
-        // Back on the page, still open: it is open again.
-        s.transaction(|tx| tx.upsert_incident("svc", &incident("unwatched", &[]), now))
-            .expect("w");
-        let again = s.incidents(Some("svc"), None).expect("q");
-        let back = again
-            .iter()
-            .find(|i| i.incident.id == "unwatched")
-            .expect("row");
-        assert_eq!(back.incident.resolved_at, None);
-        assert!(!back.incident.is_resolved());
+        // Listed open again: by a history read only (it can lag the page), it stays ended; back
+        // on the page itself, still open, it is open again.
+        let list_open = |s: &mut Store, reopen: bool| {
+            s.transaction(|tx| tx.upsert_incident("svc", &incident("unwatched", &[]), reopen, now))
+                .expect("w");
+            let got = s.incidents(Some("svc"), None).expect("q");
+            got.into_iter()
+                .find(|i| i.incident.id == "unwatched")
+                .map(|i| i.incident)
+                .expect("row")
+        };
+        assert_eq!(list_open(&mut s, false).resolved_at, Some(seen));
+        let back = list_open(&mut s, true);
+        assert_eq!(back.resolved_at, None);
+        assert!(!back.is_resolved());
     }
 
     /// Random histories (out-of-order writes, same-second ties, gaps, several services), checked

@@ -94,6 +94,12 @@ pub enum Observation {
     Read(Reading),
     /// The page could not be read (transport error, HTTP error, unparseable body).
     Failed(String),
+    /// The page was read, but the service as configured cannot be read from it (a component
+    /// filter that matches nothing): the whole error, and the reason alone.
+    Misconfigured {
+        error: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,7 +201,7 @@ impl Tracker {
         let t = self.tracks.entry(spec.id.clone()).or_default();
         let mut changes = Vec::new();
         match obs {
-            Observation::Failed(error) => {
+            Observation::Failed(error) | Observation::Misconfigured { error, .. } => {
                 if t.baselined && t.reachable {
                     changes.push(Change::Unreachable {
                         error: error.clone(),

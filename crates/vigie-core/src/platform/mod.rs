@@ -89,7 +89,7 @@ impl std::fmt::Display for Kind {
 }
 
 /// Why bytes could not be read. The poller prefixes the URL.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum ReadError {
     #[error("not valid JSON: {0}")]
     Json(String),
@@ -99,17 +99,9 @@ pub enum ReadError {
     Shape(String),
     #[error("looks like an HTML page (a CDN challenge or a moved page), not the status data")]
     Html,
-    #[error("{}{}", CONFIG_PREFIX, .0)]
+    /// The page was read; the service as configured cannot be read from it.
+    #[error("service is misconfigured: {0}")]
     Config(String),
-}
-
-/// What [`ReadError::Config`] puts before its reason.
-const CONFIG_PREFIX: &str = "service is misconfigured: ";
-
-/// The reason, when a service's error is a config error (the page was read; the service as
-/// configured cannot be read from it), not an unreachable page.
-pub fn config_reason(error: &str) -> Option<&str> {
-    error.split_once(CONFIG_PREFIX).map(|(_, why)| why)
 }
 
 /// A transport outcome for probes.

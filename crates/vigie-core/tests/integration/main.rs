@@ -131,6 +131,14 @@ pub fn service(id: &str, kind: Kind, url: &str, extra: &str) -> String {
     format!("[[service]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"{kind}\"\nurl = \"{url}\"\n{extra}\n")
 }
 
+/// A config watching this one service only, polled every second.
+pub fn one_service(id: &str, kind: Kind, url: &str, extra: &str) -> Config {
+    config(&format!(
+        "catalog = []\ninterval = \"1s\"\n{}",
+        service(id, kind, url, extra)
+    ))
+}
+
 pub fn engine(dir: &Path, cfg: &Config) -> Engine {
     Engine::new(cfg, Store::open_dir(dir).expect("store")).expect("engine")
 }

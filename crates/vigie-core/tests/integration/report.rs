@@ -81,7 +81,7 @@ fn store_with(service: &str, list: &[Incident], now: DateTime<Utc>) -> (tempfile
     store
         .transaction(|tx| {
             for i in list {
-                tx.upsert_incident(service, i, now)?;
+                tx.upsert_incident(service, i, true, now)?;
             }
             Ok(())
         })

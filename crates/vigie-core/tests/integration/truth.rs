@@ -143,15 +143,12 @@ async fn filter_error_reads_unknown_end_to_end() {
     let server = Server::start().await;
     let dir = tempfile::tempdir().expect("tmp");
     server.set("/g/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service(
-            "copilot",
-            Kind::Statuspage,
-            &format!("{}/g", server.url()),
-            "components = [\"Copilto\"]"
-        )
-    ));
+    let cfg = one_service(
+        "copilot",
+        Kind::Statuspage,
+        &format!("{}/g", server.url()),
+        "components = [\"Copilto\"]",
+    );
     let mut e = engine(dir.path(), &cfg);
     let r = e.cycle(true).await.expect("cycle");
     let s = &r.snapshot.services[0];
@@ -172,10 +169,7 @@ async fn restart_closes_what_ended_unwatched_and_records_the_gap() {
         "/a/api/v2/incidents.json",
         Route::body(404, "text/plain", &b"not found"[..]),
     );
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service("a", Kind::Statuspage, &format!("{}/a", server.url()), "")
-    ));
+    let cfg = one_service("a", Kind::Statuspage, &format!("{}/a", server.url()), "");
     let first_seen = {
         let mut e = engine(dir.path(), &cfg);
         let r = e.cycle(true).await.expect("cycle");
@@ -231,15 +225,12 @@ async fn ai_studio_is_posted_with_the_status_pages_public_key_learnt_once() {
         Route::body(200, "application/json+protobuf", fixture(AISTUDIO)),
     );
     let base = format!("{}/g", server.url());
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service(
-            "gemini",
-            Kind::AiStudio,
-            &base,
-            &format!("components = [\"1\"]\npage_url = \"{base}/status\"")
-        )
-    ));
+    let cfg = one_service(
+        "gemini",
+        Kind::AiStudio,
+        &base,
+        &format!("components = [\"1\"]\npage_url = \"{base}/status\""),
+    );
     let mut e = engine(dir.path(), &cfg);
     for _ in 0..3 {
         let r = e.cycle(true).await.expect("cycle");
@@ -307,15 +298,12 @@ async fn an_incident_io_page_without_the_widget_api_reads_from_the_proxy() {
         "/p/api/v1/summary",
         Route::body(404, "text/plain", &b"not found"[..]),
     );
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service(
-            "chatgpt",
-            Kind::IncidentIo,
-            &format!("{}/p", server.url()),
-            "components = [\"ChatGPT\"]"
-        )
-    ));
+    let cfg = one_service(
+        "chatgpt",
+        Kind::IncidentIo,
+        &format!("{}/p", server.url()),
+        "components = [\"ChatGPT\"]",
+    );
     let mut e = engine(dir.path(), &cfg);
     let r = e.cycle(true).await.expect("cycle");
     let s = &r.snapshot.services[0];
@@ -330,10 +318,7 @@ async fn an_engine_that_only_reads_writes_nothing() {
     let server = Server::start().await;
     let dir = tempfile::tempdir().expect("tmp");
     server.set("/a/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service("a", Kind::Statuspage, &format!("{}/a", server.url()), "")
-    ));
+    let cfg = one_service("a", Kind::Statuspage, &format!("{}/a", server.url()), "");
     engine(dir.path(), &cfg).cycle(true).await.expect("cycle");
     let count = |d: &std::path::Path| {
         vigie_core::store::Store::open_dir(d)
@@ -358,10 +343,7 @@ async fn a_check_beside_the_running_app_does_not_leave_its_uptime_stale() {
     let server = Server::start().await;
     let dir = tempfile::tempdir().expect("tmp");
     server.set("/a/api/v2/summary.json", Route::json(fixture(CLAUDE)));
-    let cfg = config(&format!(
-        "catalog = []\ninterval = \"1s\"\n{}",
-        service("a", Kind::Statuspage, &format!("{}/a", server.url()), "")
-    ));
+    let cfg = one_service("a", Kind::Statuspage, &format!("{}/a", server.url()), "");
     let mut app = engine(dir.path(), &cfg);
     app.cycle(true).await.expect("cycle");
     // A check catches a brief partial outage.
@@ -386,15 +368,12 @@ async fn a_filter_broken_while_running_drops_the_old_status() {
     server.set("/g/api/v2/summary.json", Route::json(fixture(GITHUB_MINOR)));
     let url = format!("{}/g", server.url());
     let with = |filter: &str| {
-        config(&format!(
-            "catalog = []\ninterval = \"1s\"\n{}",
-            service(
-                "gh",
-                Kind::Statuspage,
-                &url,
-                &format!("components = [\"{filter}\"]")
-            )
-        ))
+        one_service(
+            "gh",
+            Kind::Statuspage,
+            &url,
+            &format!("components = [\"{filter}\"]"),
+        )
     };
     let mut e = engine(dir.path(), &with("Packages"));
     let r = e.cycle(true).await.expect("cycle");
