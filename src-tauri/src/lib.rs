@@ -20,7 +20,8 @@ use vigie_core::Snapshot;
 use vigie_shell::ipc::{Request, ToWindow};
 use vigie_shell::{lock, logging};
 
-use crate::tray_link::{Hello, TrayLink};
+use crate::tray_link::TrayLink;
+use vigie_shell::ipc::Hello;
 
 /// Shared state, managed by Tauri.
 pub struct AppState {

@@ -8,14 +8,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Duration;
 
-use vigie_core::Snapshot;
-use vigie_shell::ipc::{self, Request, ToWindow};
+use vigie_shell::ipc::{self, Hello, Request};
 use vigie_shell::lock;
-
-/// How long the tray may take to answer a new window.
-const FIRST_LINE_WAIT: Duration = Duration::from_secs(10);
 
 /// The connection to the tray: the writing half, and the reader that read the first line (kept,
 /// so nothing it buffered after that line is lost) until a thread takes it.
@@ -24,43 +19,10 @@ pub struct TrayLink {
     reader: Mutex<Option<BufReader<UnixStream>>>,
 }
 
-/// What the tray said first.
-pub enum Hello {
-    /// Show this.
-    Snapshot(Box<Snapshot>),
-    /// Another window is already open (the tray focused it).
-    AlreadyOpen,
-}
-
 impl TrayLink {
     /// Connect as a window and read the tray's first line.
     pub fn connect(socket: &Path) -> std::io::Result<(TrayLink, Hello)> {
-        let stream = ipc::connect_window(socket)?;
-        stream.set_read_timeout(Some(FIRST_LINE_WAIT))?;
-        let mut reader = BufReader::new(stream.try_clone()?);
-        let mut first = String::new();
-        reader.read_line(&mut first)?;
-        stream.set_read_timeout(None)?;
-        let hello = match ToWindow::parse(&first) {
-            Some(ToWindow::Snapshot(s)) => Hello::Snapshot(s),
-            Some(ToWindow::Bye) => Hello::AlreadyOpen,
-            // Like no tray at all: the one `no_tray` starts takes over once this one has ended.
-            Some(ToWindow::Quitting) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionRefused,
-                    "the running tray is quitting",
-                ))
-            }
-            _ => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!(
-                        "the tray's first line is not a snapshot: {:?}",
-                        first.chars().take(80).collect::<String>()
-                    ),
-                ))
-            }
-        };
+        let (stream, reader, hello) = ipc::connect_window(socket)?;
         let link = TrayLink {
             stream: Mutex::new(stream),
             reader: Mutex::new(Some(reader)),
@@ -106,7 +68,7 @@ pub fn no_tray(socket: &Path, e: &std::io::Error) -> i32 {
         return 1;
     }
     let at_login = match vigie_shell::autostart::repoint() {
-        Ok(rewritten) => rewritten,
+        Ok(r) => r == vigie_shell::autostart::Repointed::FromWindow,
         Err(e) => {
             tracing::warn!("{e}");
             false
@@ -116,7 +78,7 @@ pub fn no_tray(socket: &Path, e: &std::io::Error) -> i32 {
     tracing::info!("Vigie is not running ({e}): starting {}", tray.display());
     let mut cmd = std::process::Command::new(&tray);
     if !at_login {
-        cmd.env("VIGIE_SHOW_WINDOW", "1");
+        cmd.env(vigie_shell::SHOW_WINDOW_ENV, "1");
     }
     match cmd.stdin(std::process::Stdio::null()).spawn() {
         // The tray outlives us; it is reparented to init when we exit.

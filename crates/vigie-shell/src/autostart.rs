@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 /// The entry's file name.
-pub const FILE: &str = "Vigie.desktop";
+const FILE: &str = "Vigie.desktop";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AutostartError {
@@ -25,15 +25,10 @@ pub enum AutostartError {
 }
 
 /// Where the entry lives.
-pub fn entry_path() -> Result<PathBuf, AutostartError> {
+fn entry_path() -> Result<PathBuf, AutostartError> {
     dirs::config_dir()
         .map(|d| d.join("autostart").join(FILE))
         .ok_or(AutostartError::NoConfigDir)
-}
-
-/// The tray binary the entry starts: next to this executable.
-pub fn tray_path() -> PathBuf {
-    crate::sibling(crate::TRAY_BIN)
 }
 
 /// Is launch at login on? An entry switched off by the desktop (`Hidden=true`, or GNOME's
@@ -44,22 +39,48 @@ pub fn is_enabled() -> Result<bool, AutostartError> {
 
 /// Turn launch at login on or off; returns what holds afterwards.
 pub fn set(enabled: bool) -> Result<bool, AutostartError> {
-    set_at(&entry_path()?, &tray_path(), enabled)
+    set_at(&entry_path()?, &crate::sibling(crate::TRAY_BIN), enabled)
+}
+
+/// What [`repoint`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repointed {
+    /// Off, or already starting this tray: nothing written.
+    No,
+    /// It started a tray binary elsewhere (moved, or another build): it starts this one now.
+    FromTray,
+    /// It started the window program, as an older Vigie's entry did: it starts the tray now.
+    /// A window launched by such an entry is a login, not a user asking for the window.
+    FromWindow,
 }
 
 /// When launch at login is on, make the entry start this tray binary (it may name a binary that
-/// moved, or the window binary of an older version). Nothing is written when it is off. Says
-/// whether the entry was rewritten.
-pub fn repoint() -> Result<bool, AutostartError> {
-    repoint_at(&entry_path()?, &tray_path())
+/// moved, or the window binary of an older version). Nothing is written when it is off.
+pub fn repoint() -> Result<Repointed, AutostartError> {
+    repoint_at(&entry_path()?, &crate::sibling(crate::TRAY_BIN))
 }
 
-fn repoint_at(entry: &Path, tray: &Path) -> Result<bool, AutostartError> {
-    if enabled_at(entry)? && read(entry)? != contents(tray) {
-        set_at(entry, tray, true)?;
-        return Ok(true);
+fn repoint_at(entry: &Path, tray: &Path) -> Result<Repointed, AutostartError> {
+    let text = read(entry)?;
+    if !enabled_in(&text) || text == contents(tray) {
+        return Ok(Repointed::No);
     }
-    Ok(false)
+    set_at(entry, tray, true)?;
+    Ok(if program_of(&text) == Some(crate::WINDOW_BIN) {
+        Repointed::FromWindow
+    } else {
+        Repointed::FromTray
+    })
+}
+
+/// The file name of the program an entry's `Exec` starts (quotes and arguments left out).
+fn program_of(text: &str) -> Option<&str> {
+    let exec = text.lines().find_map(|l| l.trim().strip_prefix("Exec="))?;
+    let program = match exec.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next()?,
+        None => exec.split_whitespace().next()?,
+    };
+    program.rsplit('/').next()
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AutostartError + '_ {
@@ -78,12 +99,15 @@ fn read(entry: &Path) -> Result<String, AutostartError> {
 }
 
 fn enabled_at(entry: &Path) -> Result<bool, AutostartError> {
-    let text = read(entry)?;
+    Ok(enabled_in(&read(entry)?))
+}
+
+fn enabled_in(text: &str) -> bool {
     let off = text.lines().map(str::trim).any(|l| {
         l.eq_ignore_ascii_case("Hidden=true")
             || l.eq_ignore_ascii_case("X-GNOME-Autostart-enabled=false")
     });
-    Ok(!text.is_empty() && !off)
+    !text.is_empty() && !off
 }
 
 fn set_at(entry: &Path, tray: &Path, enabled: bool) -> Result<bool, AutostartError> {
@@ -159,19 +183,33 @@ mod tests {
         let entry = dir.path().join(FILE);
         let tray = Path::new("/usr/bin/vigie-tray");
         // Off: nothing is written.
-        assert_eq!(repoint_at(&entry, tray).ok(), Some(false));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(Repointed::No));
         assert!(!entry.exists());
         // What the Tauri autostart plugin wrote for the old one-binary app.
         let old = "[Desktop Entry]\nType=Application\nVersion=1.0\nName=Vigie\n\
                    Comment=Vigie startup script\nExec=/usr/bin/vigie-app \n\
                    StartupNotify=false\nTerminal=false";
         std::fs::write(&entry, old).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(repoint_at(&entry, tray).ok(), Some(true));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(Repointed::FromWindow));
         // Pointing at the tray already: left alone.
-        assert_eq!(repoint_at(&entry, tray).ok(), Some(false));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(Repointed::No));
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         assert!(text.contains("\nExec=\"/usr/bin/vigie-tray\"\n"), "{text}");
         assert!(!text.contains("vigie-app "), "{text}");
+        // A tray that moved (another install, a dev build) is followed, and is no login sign.
+        let moved = Path::new("/home/me/vigie/target/release/vigie-tray");
+        assert_eq!(repoint_at(&entry, moved).ok(), Some(Repointed::FromTray));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(Repointed::FromTray));
+        // The window named in quotes, with arguments, as other writers put it.
+        std::fs::write(
+            &entry,
+            old.replace(
+                "Exec=/usr/bin/vigie-app ",
+                "Exec=\"/opt/V i/vigie-app\" --x",
+            ),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(repoint_at(&entry, tray).ok(), Some(Repointed::FromWindow));
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub const BYE: &str = "bye";
 
 /// How long a second launch waits for the running tray's answer (or for it to finish quitting).
 const ANSWER_WAIT: Duration = Duration::from_secs(5);
+/// How long the tray may take to answer a new window.
+const FIRST_LINE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum IpcError {
@@ -76,6 +78,13 @@ pub enum Request {
 }
 
 impl Request {
+    pub const ALL: [Request; 4] = [
+        Request::Refresh,
+        Request::Reload,
+        Request::Holds,
+        Request::Autostart,
+    ];
+
     pub fn word(self) -> &'static str {
         match self {
             Request::Refresh => "refresh",
@@ -86,13 +95,7 @@ impl Request {
     }
 
     pub fn parse(line: &str) -> Option<Request> {
-        match line.trim() {
-            "refresh" => Some(Request::Refresh),
-            "reload" => Some(Request::Reload),
-            "holds" => Some(Request::Holds),
-            "autostart" => Some(Request::Autostart),
-            _ => None,
-        }
+        Request::ALL.into_iter().find(|r| r.word() == line.trim())
     }
 }
 
@@ -300,11 +303,46 @@ fn ask_to_open(mut stream: UnixStream) -> std::io::Result<()> {
     }
 }
 
-/// A window's connection to the tray, hello already sent.
-pub fn connect_window(path: &Path) -> std::io::Result<UnixStream> {
+/// What the tray says first to a new window.
+#[derive(Debug, PartialEq)]
+pub enum Hello {
+    /// Show this.
+    Snapshot(Box<Snapshot>),
+    /// Another window is already open (the tray focused it): exit.
+    AlreadyOpen,
+}
+
+/// A window's connection to the tray: hello sent, the tray's first line read. The reader comes
+/// back with the stream, so nothing it buffered after that line is lost. A tray that is quitting
+/// is refused like no tray at all: the one started next takes over once it has ended.
+pub fn connect_window(path: &Path) -> std::io::Result<(UnixStream, BufReader<UnixStream>, Hello)> {
     let mut stream = UnixStream::connect(path)?;
     writeln!(stream, "{HELLO_WINDOW}")?;
-    Ok(stream)
+    stream.set_read_timeout(Some(FIRST_LINE_WAIT))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut first = String::new();
+    reader.read_line(&mut first)?;
+    stream.set_read_timeout(None)?;
+    let hello = match ToWindow::parse(&first) {
+        Some(ToWindow::Snapshot(s)) => Hello::Snapshot(s),
+        Some(ToWindow::Bye) => Hello::AlreadyOpen,
+        Some(ToWindow::Quitting) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionRefused,
+                "the running tray is quitting",
+            ))
+        }
+        _ => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the tray's first line is not a snapshot: {:?}",
+                    first.chars().take(80).collect::<String>()
+                ),
+            ))
+        }
+    };
+    Ok((stream, reader, hello))
 }
 
 /// The directory of the socket, readable by this user only when we create it.
@@ -344,12 +382,7 @@ mod tests {
 
     #[test]
     fn lines_parse_both_ways() {
-        for r in [
-            Request::Refresh,
-            Request::Reload,
-            Request::Holds,
-            Request::Autostart,
-        ] {
+        for r in Request::ALL {
             assert_eq!(Request::parse(&format!("{}\n", r.word())), Some(r));
         }
         assert_eq!(Request::parse("shutdown"), None);
@@ -366,6 +399,68 @@ mod tests {
 
     fn tmp() -> tempfile::TempDir {
         tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+    }
+
+    /// The first launch on `path`, which must become the tray.
+    fn first_tray(path: &Path) -> Listening {
+        match claim(path) {
+            Ok(Claim::First(l)) => l,
+            Ok(Claim::Handed) => panic!("the first launch must be the tray, it handed over"),
+            Err(e) => panic!("the first launch must be the tray: {e}"),
+        }
+    }
+
+    /// A window's first exchange: hello, then the tray's first line decides; what the tray wrote
+    /// after it stays readable.
+    #[test]
+    fn a_window_reads_the_trays_first_line() {
+        let dir = tmp();
+        let path = dir.path().join("tray.sock");
+        let snapshot = Snapshot::new(chrono::Utc::now(), true, Vec::new());
+        let first = snapshot_line(&snapshot).unwrap_or_default();
+        for (said, want) in [
+            (format!("{first}\n{FOCUS}\n"), Ok(Some(FOCUS))),
+            (format!("{BYE}\n"), Ok(None)),
+            (
+                format!("{QUITTING}\n"),
+                Err(std::io::ErrorKind::ConnectionRefused),
+            ),
+            (
+                "{half a snapshot\n".to_string(),
+                Err(std::io::ErrorKind::InvalidData),
+            ),
+        ] {
+            let _ = std::fs::remove_file(&path);
+            let listener = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
+            let line = said.clone();
+            let tray = std::thread::spawn(move || {
+                let (stream, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+                let mut hello = String::new();
+                let mut r = BufReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
+                r.read_line(&mut hello).unwrap_or_else(|e| panic!("{e}"));
+                (&stream)
+                    .write_all(line.as_bytes())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                hello
+            });
+            let got = connect_window(&path);
+            assert_eq!(tray.join().ok().as_deref(), Some("window\n"));
+            match (got, want) {
+                (Ok((_, mut reader, hello)), Ok(next)) => {
+                    match next {
+                        Some(_) => assert_eq!(hello, Hello::Snapshot(Box::new(snapshot.clone()))),
+                        None => assert_eq!(hello, Hello::AlreadyOpen),
+                    }
+                    let mut more = String::new();
+                    reader
+                        .read_line(&mut more)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(more.trim(), next.unwrap_or(""));
+                }
+                (Err(e), Err(kind)) => assert_eq!(e.kind(), kind, "{e}"),
+                (got, want) => panic!("{said:?}: got {:?}, want {want:?}", got.map(|g| g.2)),
+            }
+        }
     }
 
     /// Answer `n` second launches with `answer`, then hand the listener back.
@@ -393,9 +488,7 @@ mod tests {
     fn one_tray_per_socket() {
         let dir = tmp();
         let path = dir.path().join("run").join("tray.sock");
-        let Ok(Claim::First(l)) = claim(&path) else {
-            panic!("the first launch must listen");
-        };
+        let l = first_tray(&path);
         let server = answer(l, 1, OK);
         assert!(matches!(claim(&path), Ok(Claim::Handed)));
         drop(server.join().unwrap_or_else(|_| panic!("server thread")));
@@ -444,9 +537,7 @@ mod tests {
     fn a_launch_during_quit_takes_over() {
         let dir = tmp();
         let path = dir.path().join("tray.sock");
-        let Ok(Claim::First(l)) = claim(&path) else {
-            panic!("the first launch must listen");
-        };
+        let l = first_tray(&path);
         // Answers "quitting", then ends (the lock is released with the listener).
         let quitting = answer(l, 1, QUITTING);
         let ender = std::thread::spawn(move || drop(quitting.join()));
@@ -459,9 +550,7 @@ mod tests {
         let dir = tmp();
         let path = dir.path().join("tray.sock");
         // Holds the lock and listens (the kernel accepts connections) but never answers.
-        let Ok(Claim::First(_hung)) = claim(&path) else {
-            panic!("the first launch must listen");
-        };
+        let _hung = first_tray(&path);
         let started = Instant::now();
         let err = claim(&path)
             .err()
@@ -479,9 +568,7 @@ mod tests {
         let dir = tmp();
         let deep = dir.path().join("d".repeat(100));
         let path = deep.join("tray.sock");
-        let Ok(Claim::First(l)) = claim(&path) else {
-            panic!("the first launch is the tray");
-        };
+        let l = first_tray(&path);
         let why = l.listener.as_ref().err().cloned().unwrap_or_default();
         assert!(why.contains("cannot listen on"), "{why}");
         assert!(claim(&path).is_err(), "a second tray started");
@@ -494,9 +581,7 @@ mod tests {
     fn close_removes_only_our_socket() {
         let dir = tmp();
         let path = dir.path().join("tray.sock");
-        let Ok(Claim::First(l)) = claim(&path) else {
-            panic!("the first launch is the tray");
-        };
+        let l = first_tray(&path);
         std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
         let other = UnixListener::bind(&path).unwrap_or_else(|e| panic!("bind: {e}"));
         l.close();

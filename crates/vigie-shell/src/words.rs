@@ -1,4 +1,4 @@
-//! The tray's words: the menu's headline and service lines, the tooltip, the pause and snooze
+//! The tray's words: the menu's headline and service lines, the pause and snooze
 //! lines. Pure functions of a [`Snapshot`] and a [`Lang`], so they are tested without a display;
 //! the words themselves come from the one text table (`vigie_core::i18n`) that the notifications
 //! use too.
@@ -47,17 +47,6 @@ fn freshness(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
-/// Reachable services with a problem, worst first.
-fn problems(snapshot: &Snapshot) -> Vec<&ServiceState> {
-    let mut v: Vec<&ServiceState> = snapshot
-        .services
-        .iter()
-        .filter(|s| s.reachable && s.status.is_problem())
-        .collect();
-    v.sort_by_key(|s| std::cmp::Reverse(s.status));
-    v
-}
-
 /// First menu line: overall + freshness.
 pub fn headline(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
     let t = lang.texts();
@@ -73,63 +62,6 @@ pub fn headline(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
     };
     let fresh = freshness(snapshot, now, lang);
     fill(t.headline, &[("what", what), ("fresh", &fresh)])
-}
-
-/// Tooltip: the worst problems and for how long, then freshness.
-pub fn tooltip(snapshot: &Snapshot, now: DateTime<Utc>, lang: Lang) -> String {
-    let t = lang.texts();
-    let mut parts: Vec<String> = Vec::new();
-    if !snapshot.online {
-        parts.push(t.offline_tooltip.into());
-    }
-    let probs = problems(snapshot);
-    for s in probs.iter().take(3) {
-        let status = lang.severity(s.status);
-        parts.push(match s.since {
-            Some(since) => fill(
-                t.problem_for,
-                &[
-                    ("name", &s.name),
-                    ("status", status),
-                    ("span", &lang.span(since, now)),
-                ],
-            ),
-            None => lang.about(&s.name, status),
-        });
-    }
-    if probs.len() > 3 {
-        parts.push(fill(t.more, &[("n", &(probs.len() - 3).to_string())]));
-    }
-    if probs.is_empty() && snapshot.online {
-        let reachable = snapshot.services.iter().filter(|s| s.reachable).count();
-        parts.push(match snapshot.overall {
-            Severity::Operational if reachable == snapshot.services.len() => match reachable {
-                1 => t.one_operational.to_string(),
-                n => fill(t.all_n_operational, &[("n", &n.to_string())]),
-            },
-            Severity::Operational | Severity::Maintenance => {
-                let m: Vec<&str> = snapshot
-                    .services
-                    .iter()
-                    .filter(|s| s.reachable && s.status == Severity::Maintenance)
-                    .map(|s| s.name.as_str())
-                    .collect();
-                if m.is_empty() {
-                    t.no_problem.into()
-                } else {
-                    fill(t.maintenance_list, &[("names", &m.join(", "))])
-                }
-            }
-            _ if snapshot.services.is_empty() => t.no_service_tip.into(),
-            _ => t.status_unavailable_tip.into(),
-        });
-    }
-    let unavailable = snapshot.services.iter().filter(|s| !s.reachable).count();
-    if snapshot.online && unavailable > 0 {
-        parts.push(lang.count(unavailable, t.pages_unavailable));
-    }
-    parts.push(freshness(snapshot, now, lang));
-    fill(t.tooltip, &[("parts", &parts.join(" · "))])
 }
 
 /// The short reason of a config error, so the line says "misconfigured" (and why), never
@@ -243,10 +175,6 @@ mod tests {
             ],
         );
         assert_eq!(
-            tooltip(&s, now(), Lang::En),
-            "Vigie — ChatGPT: major outage for 12 min · 1 page unavailable · checked just now"
-        );
-        assert_eq!(
             headline(&s, now(), Lang::En),
             "Vigie: major outage · checked just now"
         );
@@ -263,7 +191,7 @@ mod tests {
             online: false,
             ..s.clone()
         };
-        assert!(tooltip(&off, now(), Lang::En).starts_with("Vigie — Offline"));
+        assert!(headline(&off, now(), Lang::En).starts_with("Vigie: offline"));
         assert_eq!(icon_state(&off), IconState::Unknown);
 
         let ok = Snapshot::new(
@@ -272,8 +200,8 @@ mod tests {
             vec![svc("Claude", Severity::Operational, true, None)],
         );
         assert_eq!(
-            tooltip(&ok, now(), Lang::En),
-            "Vigie — The watched service is operational · checked just now"
+            headline(&ok, now(), Lang::En),
+            "Vigie: all operational · checked just now"
         );
     }
 
@@ -305,35 +233,34 @@ mod tests {
 
         // The core's error for a filter that matches nothing: the short reason, not "unavailable".
         let mut bad = svc("GitHub", Severity::Unknown, false, None);
-        bad.error = Some(
-            "http://127.0.0.1:1/api/v2/summary.json: service is misconfigured: components = \
-             [\"typo\"] matches none of the page's 11 components: \"8l4ygp009s5s\" (Git \
-             Operations), …"
+        bad.config_error = Some(
+            "components = [\"typo\"] matches none of the page's 11 components: \"8l4ygp009s5s\" \
+             (Git Operations), …"
                 .into(),
         );
-        bad.config_error = bad
-            .error
-            .as_deref()
-            .and_then(vigie_core::platform::config_reason)
-            .map(str::to_string);
         assert_eq!(
             service_line(&bad, Lang::En),
             "⊘ GitHub — misconfigured: components = [\"typo\"] matches none of the page's 11 components"
         );
-        // Any other error keeps the usual words.
+        // Any other error (no config reason) keeps the usual words.
         bad.error = Some("http://127.0.0.1:1/: HTTP 503".into());
         bad.config_error = None;
         assert_eq!(service_line(&bad, Lang::En), "⊘ GitHub — unavailable");
     }
 
-    #[test]
-    fn built_on_and_probe_problems_are_said_without_changing_the_shape() {
-        let mut s = svc("Cursor", Severity::Operational, true, None);
-        s.upstream = vec![vigie_core::snapshot::Upstream {
+    /// A service it is built on, in partial outage.
+    fn claude_api_partial_outage() -> Vec<vigie_core::snapshot::Upstream> {
+        vec![vigie_core::snapshot::Upstream {
             id: "claude-api".into(),
             name: "Claude API".into(),
             status: Severity::PartialOutage,
-        }];
+        }]
+    }
+
+    #[test]
+    fn built_on_and_probe_problems_are_said_without_changing_the_shape() {
+        let mut s = svc("Cursor", Severity::Operational, true, None);
+        s.upstream = claude_api_partial_outage();
         assert_eq!(
             service_line(&s, Lang::En),
             "● Cursor — operational · may be affected: Claude API, partial outage"
@@ -369,10 +296,6 @@ mod tests {
             ],
         );
         assert_eq!(
-            tooltip(&s, now(), fr),
-            "Vigie — ChatGPT : panne majeure depuis 12 min · 2 pages indisponibles · vérifié à l’instant"
-        );
-        assert_eq!(
             headline(&s, now(), fr),
             "Vigie : panne majeure · vérifié à l’instant"
         );
@@ -388,15 +311,11 @@ mod tests {
         s.services[0].status = Severity::Operational;
         let ok = Snapshot::new(now(), true, s.services.clone());
         assert_eq!(
-            tooltip(&ok, now(), fr),
-            "Vigie — Les 2 services sont opérationnels · vérifié à l’instant"
+            headline(&ok, now(), fr),
+            "Vigie : tout est opérationnel · vérifié à l’instant"
         );
         let mut cursor = svc("Cursor", Severity::Operational, true, None);
-        cursor.upstream = vec![vigie_core::snapshot::Upstream {
-            id: "claude-api".into(),
-            name: "Claude API".into(),
-            status: Severity::PartialOutage,
-        }];
+        cursor.upstream = claude_api_partial_outage();
         assert_eq!(
             service_line(&cursor, fr),
             "● Cursor — opérationnel · peut être affecté : Claude API, panne partielle"

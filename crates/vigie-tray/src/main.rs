@@ -35,12 +35,7 @@ use vigie_shell::logging;
 use crate::app::Shared;
 
 fn main() {
-    // GTK loads the GL driver (Mesa and LLVM: ~50 MB) when it connects to the display, for GL
-    // contexts a tray icon and a menu never use. Set before any thread exists; a user who wants
-    // GL can still set GDK_GL themselves.
-    if std::env::var_os("GDK_GL").is_none() {
-        std::env::set_var("GDK_GL", "disable");
-    }
+    vigie_shell::without_gl();
     std::process::exit(run());
 }
 
@@ -72,10 +67,12 @@ fn run_tray(log: Result<std::path::PathBuf, String>, listening: Result<Listening
     let data_dir = store::default_dir();
     // The trace a launch from the desktop or at login leaves (tests/e2e/run.sh looks for it).
     tracing::info!(
-        "started vigie-tray {}, config {}, data {}",
+        "started vigie-tray {}, config {}, data {}, log {}",
         env!("CARGO_PKG_VERSION"),
         config_path.display(),
-        data_dir.display()
+        data_dir.display(),
+        log.as_ref()
+            .map_or_else(|_| "on stderr".to_string(), |p| p.display().to_string())
     );
     if let Err(e) = log {
         tracing::warn!("{e}; logging to stderr only");

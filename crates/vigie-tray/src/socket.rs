@@ -175,7 +175,7 @@ mod tests {
 
         // The window's own connection stores a snooze; the tray reads it back.
         let until = Utc::now() + chrono::Duration::hours(1);
-        Holds::snooze(&mut store, "claude", Some(until), Utc::now())
+        Holds::snooze(&mut store, &["claude"], Some(until), Utc::now())
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(lock(&shared.holds).snoozed.is_empty());
         request(&shared, Some(Request::Holds));

@@ -25,7 +25,7 @@ use vigie_core::i18n::{tomorrow_morning, Lang};
 use vigie_core::poller::Command;
 use vigie_core::Snapshot;
 use vigie_shell::icon::{self, IconState};
-use vigie_shell::words::{headline, icon_state, paused_line, service_line, snooze_line, tooltip};
+use vigie_shell::words::{headline, icon_state, paused_line, service_line, snooze_line};
 
 use crate::app::Shared;
 
@@ -104,14 +104,14 @@ pub fn create(shared: &Arc<Shared>) -> Result<(), Box<dyn std::error::Error>> {
     let snapshot = shared.snapshot();
     let now = Utc::now();
     let lang = shared.lang();
-    let (menu, live) = build_menu(shared, &snapshot, now)?;
+    let holds = crate::holds::current(shared, now);
+    let (menu, live) = build_menu(shared, &snapshot, now, &holds, lang)?;
     let state = icon_state(&snapshot);
     let icons = icon_dir();
     clear_icons(&icons);
     let icon = TrayIconBuilder::new()
         .with_id(TRAY_ID)
         .with_icon(icon_image(state)?)
-        .with_tooltip(tooltip(&snapshot, now, lang))
         .with_menu(Box::new(menu))
         .with_temp_dir_path(icons)
         .build()?;
@@ -161,12 +161,11 @@ fn refresh_now(shared: &Shared) {
                 Err(e) => tracing::warn!("cannot draw the tray icon: {e}"),
             }
         }
-        let _ = tray.icon.set_tooltip(Some(tooltip(&snapshot, now, lang)));
         if tray.menu.shape == shape(&snapshot, &holds, lang) {
             update_menu(&tray.menu, &snapshot, now, &holds, shared.autostart());
             return;
         }
-        match build_menu(shared, &snapshot, now) {
+        match build_menu(shared, &snapshot, now, &holds, lang) {
             Ok((menu, live)) => {
                 tray.icon.set_menu(Some(Box::new(menu)));
                 tray.menu = live;
@@ -238,10 +237,10 @@ fn build_menu(
     shared: &Shared,
     snapshot: &Snapshot,
     now: DateTime<Utc>,
+    holds: &Holds,
+    lang: Lang,
 ) -> Result<(Menu, LiveMenu), tray_icon::menu::Error> {
-    let lang = shared.lang();
     let t = lang.texts();
-    let holds = crate::holds::current(shared, now);
     let paused = holds.paused_until;
 
     let headline_item = info("headline".into(), headline(snapshot, now, lang));
@@ -303,7 +302,7 @@ fn build_menu(
     ]);
     let menu = Menu::with_items(&items)?;
     let live = LiveMenu {
-        shape: shape(snapshot, &holds, lang),
+        shape: shape(snapshot, holds, lang),
         headline: headline_item,
         paused: paused_item,
         snoozes: snooze_items,

@@ -213,9 +213,9 @@ impl Link {
     }
 }
 
-/// `VIGIE_SHOW_WINDOW=1` opens the window at start (end-to-end tests need a window to drive).
+/// [`vigie_shell::SHOW_WINDOW_ENV`]`=1` opens the window at start.
 pub fn wanted_at_start() -> bool {
-    std::env::var("VIGIE_SHOW_WINDOW").is_ok_and(|v| v == "1")
+    std::env::var(vigie_shell::SHOW_WINDOW_ENV).is_ok_and(|v| v == "1")
 }
 
 #[cfg(test)]
@@ -299,10 +299,15 @@ mod tests {
         }
         assert!(lock(&link.0).connected.is_none(), "still connected");
         assert!(started.elapsed() < Duration::from_secs(5));
-        // The window side sees its end closed (after what was in the buffer).
+        // The window side sees its end closed (after what was in the buffer), not a socket left
+        // open that would keep it waiting.
+        window_end
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut r = BufReader::new(window_end);
         let mut sink = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut r, &mut sink);
+        let read = std::io::Read::read_to_end(&mut r, &mut sink);
+        assert!(read.is_ok(), "the window's end was not closed: {read:?}");
     }
 
     #[test]
