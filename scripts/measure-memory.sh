@@ -95,8 +95,11 @@ inner() {
   poll 20 "the history window" window_shown "$title"
   echo "window_open $(reading)"
 
+  local wpids
+  wpids=$(window_pids)
   "$ROOT/tests/e2e/xhelper.py" close "$(xdotool search --onlyvisible --name "^$title\$" | head -n1)"
-  poll 20 "the WebKitWebProcess to exit" no_web_process
+  # shellcheck disable=SC2086 # one PID per word
+  poll 20 "the window's processes to exit" all_gone $wpids
   echo "closed_again $(reading)"
 }
 all_fetched() {
@@ -112,7 +115,6 @@ by_mapping() {
     "/proc/$1/smaps" | sort -rn
 }
 window_shown() { xdotool search --onlyvisible --name "^$1\$" >/dev/null 2>&1; }
-no_web_process() { [ "$(count_descendants_named "$APP_PID" WebKitWebProces)" -eq 0 ]; }
 
 if [ "${1:-}" = --inner ]; then
   inner "$2"

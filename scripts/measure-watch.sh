@@ -11,7 +11,9 @@ secs=${1:-600}
 cargo build --release -q -p vigie-cli -p vigie-testkit -p vigie-tray
 BIN="${CARGO_TARGET_DIR:-target}/release"
 work=$(mktemp -d)
-trap 'kill "${tray:-}" "${app:-}" "${srv:-}" 2>/dev/null || true; kill "${session:-}" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
+# The tray's end ends its session: xvfb-run then stops Xvfb itself (killed, it would leave Xvfb
+# and trayer running). Only a tray that never started needs its session killed.
+trap 'kill "${tray:-}" "${app:-}" "${srv:-}" 2>/dev/null || true; [ -n "${tray:-}" ] || kill "${session:-}" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 # A loopback copy of every default service's endpoints, from the recorded payloads.
 mkdir -p "$work/www"

@@ -283,6 +283,19 @@ descendants() {
       } while (added)
     }'
 }
+# The processes under the tray but the tray itself: the window process and WebKit's, while a
+# window is open.
+window_pids() { descendants "$APP_PID" | grep -vx "$APP_PID" || true; }
+# None of these PIDs runs any more, whoever its parent is now: a process that outlives its parent
+# is reparented away from the tray, so counting the tray's descendants would miss it. (An exited
+# process not yet reaped, state Z, counts as gone.)
+all_gone() {
+  local p state
+  for p in "$@"; do
+    state=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+    [ "${state%% *}" = Z ] || return 1
+  done
+}
 # How many processes named $2 (comm, truncated to 15 characters) descend from PID $1.
 count_descendants_named() {
   local n=0 p
