@@ -152,6 +152,8 @@ awk '
   }' "$work/out"
 echo "  vigie-tray PSS by mapping, window never opened (largest 12):"
 head -n 12 "$work/mappings" | sed 's/^/  /'
+tail -n +13 "$work/mappings" |
+  awk '{ mb += $1; n++ } END { if (n) printf "  %8.1f MB  the other %d mappings together\n", mb, n }'
 for bin in vigie-tray vigie-app; do
   [ -x "$BIN_DIR/$bin" ] || continue
   printf '  %-10s links %3d shared libraries, %d of them WebKit/JavaScriptCore; %s\n' "$bin" \

@@ -1,8 +1,8 @@
 //! Commands the history/settings window may invoke. Thin: the logic lives in
 //! `vigie_core::settings` (tested there); these read or poke the shared state.
 //!
-//! The window's store connection is a second SQLite connection to the poller's database (WAL: readers
-//! never block the writer), opened on first use so a tray-only session costs nothing.
+//! The window's store connection is a second SQLite connection to the tray's database (WAL:
+//! readers never block the writer), opened on first use (the window may never need it).
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -45,7 +45,8 @@ impl WindowState {
     fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, String>) -> Result<T, String> {
         let mut guard = lock(&self.store);
         if guard.is_none() {
-            let s = Store::open(&self.store_path).map_err(|e| e.to_string())?;
+            // The tray's database: never moved aside from here, the tray has it open.
+            let s = Store::open_shared(&self.store_path).map_err(|e| e.to_string())?;
             *guard = Some(s);
         }
         match guard.as_mut() {

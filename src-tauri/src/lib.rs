@@ -95,7 +95,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> i32 {
     };
     let window_state = commands::WindowState::new(
         config::default_path(),
-        vigie_core::store::default_dir().join("vigie.db"),
+        vigie_core::store::default_dir().join(vigie_core::store::FILE),
     );
     let builder = builder
         .plugin(tauri_plugin_opener::init())

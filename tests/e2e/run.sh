@@ -10,7 +10,7 @@
 #
 # Prints `PASS name` / `FAIL name` per scenario and `N passed, M failed` last (`RETRY name` first
 # when a scenario lost its WebDriver session and is run once more); on failure, the app's stderr
-# and the notifications seen are printed and screenshots kept under artifacts/e2e/.
+# and the notifications seen are printed and screenshots kept under target/e2e-artifacts/.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -455,7 +455,7 @@ export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
 cargo build --quiet -p vigie-app -p vigie-tray -p vigie-testkit
 [ -f "$ROOT/ui/dist/index.html" ] || echo "warning: ui/dist is missing (run make ui)" >&2
 
-ARTIFACTS="$ROOT/artifacts/e2e"
+ARTIFACTS="${CARGO_TARGET_DIR:-$ROOT/target}/e2e-artifacts"
 mkdir -p "$ARTIFACTS"
 passed=0
 failed=0

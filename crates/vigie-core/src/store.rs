@@ -210,6 +210,9 @@ fn from_ts(v: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(v, 0).single()
 }
 
+/// The database's file name in its data directory.
+pub const FILE: &str = "vigie.db";
+
 impl Store {
     /// Open (or create) `dir/vigie.db`. A corrupt file is moved aside to `vigie.db.corrupt-<time>`.
     pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
@@ -217,7 +220,14 @@ impl Store {
             path: dir.to_path_buf(),
             source: e,
         })?;
-        Store::open(&dir.join("vigie.db"))
+        Store::open(&dir.join(FILE))
+    }
+
+    /// Open the database another process owns (the window opening the tray's): a file that is
+    /// not a readable database is an error here, never moved aside, since its owner has it open
+    /// and recovers it.
+    pub fn open_shared(path: &Path) -> Result<Store, StoreError> {
+        Store::try_open(path)
     }
 
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -1391,6 +1401,10 @@ mod tests {
         let db = dir.path().join("vigie.db");
         let junk = vec![0x42u8; 8192];
         std::fs::write(&db, &junk).expect("write");
+        // Opened by a process that does not own it (the window): an error, the file untouched.
+        let shared = Store::open_shared(&db).err().map(|e| e.to_string());
+        assert!(shared.is_some_and(|e| e.contains("vigie.db")));
+        assert_eq!(std::fs::read(&db).expect("read"), junk);
         let s = Store::open(&db).expect("open recovers");
         let msg = s.recovered.clone().expect("message");
         assert!(msg.contains("moved aside"), "{msg}");
