@@ -1904,4 +1904,43 @@ mod tests {
         assert_eq!(inc[0].incident.status, "resolved");
         assert_eq!(inc[0].incident.resolved_at, Some(end));
     }
+
+    /// The page itself decides whether an incident is open again: its history listing (read
+    /// apart, and able to lag) never reopens one the page closed.
+    #[tokio::test]
+    async fn only_the_page_reopens_an_incident_not_a_lagging_history() {
+        let mut r = rig(&format!(
+            "catalog = []\n{}",
+            svc("a", "https://www.githubstatus.com")
+        ));
+        let plan = r.engine.plan(true).expect("plan");
+        // (summary, history): GITHUB lists one open incident, CLAUDE none; None = refused.
+        let read = |summary: &'static [u8], history: Option<&'static [u8]>| {
+            answer(&plan, move |u| {
+                match (u.ends_with("summary.json"), history) {
+                    (true, _) => ok(summary),
+                    (false, Some(h)) => ok(h),
+                    (false, None) => Err(FetchError::Refused),
+                }
+            })
+        };
+        let mut at = r.engine.now();
+        let mut cycle = |res: Results| {
+            at += chrono::Duration::minutes(5);
+            let (_, w) = r.engine.observe_all(&plan, &res, &Probes::new(), at);
+            r.engine.persist(&plan, &res, &w, at).expect("persist");
+            let inc = r.engine.store().incidents(Some("a"), None).expect("q");
+            assert_eq!(inc.len(), 1, "one incident, one row");
+            (at, inc[0].incident.resolved_at)
+        };
+        assert_eq!(cycle(read(GITHUB, None)).1, None);
+        let (closed_at, resolved) = cycle(read(CLAUDE, None));
+        assert_eq!(resolved, Some(closed_at), "gone from the page: closed");
+        assert_eq!(
+            cycle(read(CLAUDE, Some(GITHUB))).1,
+            Some(closed_at),
+            "listed open by the history only: still closed"
+        );
+        assert_eq!(cycle(read(GITHUB, None)).1, None, "open on the page again");
+    }
 }
